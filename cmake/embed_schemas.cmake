@@ -1,0 +1,10 @@
+# Writes OUT: a C++ file holding each xsd/<name>.xsd as a string, looked up by name.
+set(body "// Generated from xsd/ by cmake/embed_schemas.cmake. Do not edit.\n#include <string_view>\n\nnamespace gkml::detail {\n\nstd::string_view embedded_schema(std::string_view name) {\n")
+string(REPLACE "," ";" SCHEMAS "${SCHEMAS}")
+foreach(s ${SCHEMAS})
+  file(READ ${XSD_DIR}/${s}.xsd text)
+  string(APPEND body "    if (name == \"${s}\") return R\"gkmlxsd(${text})gkmlxsd\";\n")
+endforeach()
+string(APPEND body "    return {};\n}\n\n}  // namespace gkml::detail\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,61 @@
+// Validation: the XSD of each document (libxml2), then the rules a schema cannot express.
+#pragma once
+
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "gkml/error.hpp"
+#include "gkml/model.hpp"
+#include "gkml/xml.hpp"
+
+namespace gkml {
+
+// The schemas of xsd/, compiled once and shared; each validation uses its own context, so one
+// Schemas value serves every thread.
+class Schemas {
+public:
+    static std::expected<Schemas, Error> compile();
+
+    // Well-formedness (no DTD, no entities, no network), then the schema the root names.
+    // `kind` is filled with what the document turned out to be.
+    std::vector<Diagnostic> check(std::string_view xml, std::string_view file, DocumentKind& kind) const;
+
+    struct Compiled;
+
+private:
+    explicit Schemas(std::shared_ptr<const Compiled> compiled) : compiled_(std::move(compiled)) {}
+    std::shared_ptr<const Compiled> compiled_;
+};
+
+// What the semantic checks know beyond the file itself.
+struct CheckContext {
+    const std::vector<FieldEntry>* registry = nullptr;  // catalogs/fields.xml
+    const Catalog* standard = nullptr;                  // the catalog `based-on` names, joined across its files
+};
+
+// Rules within one catalog file (and against its standard, when the context has it).
+std::vector<Diagnostic> check_catalog(const Catalog& catalog, const CheckContext& context);
+
+// Rules across the files of one catalog set (same id and version): ids unique, anchors and
+// replacements resolve.
+std::vector<Diagnostic> check_catalog_set(const std::vector<const Catalog*>& files);
+
+struct ValidateOptions {
+    std::filesystem::path standard_dir;  // where `based-on` is looked up when no input provides it
+    std::filesystem::path fields_file;   // the field registry; empty: not checked against it
+    unsigned threads = 0;                // 0: all cores
+};
+
+struct ValidateReport {
+    std::vector<Diagnostic> diagnostics;  // sorted by file, line, column, code
+    std::size_t files = 0;
+};
+
+// Validates files and folders (recursively, *.xml), in parallel.
+ValidateReport validate_paths(const std::vector<std::filesystem::path>& paths, const ValidateOptions& options,
+                              const Schemas& schemas);
+
+}  // namespace gkml

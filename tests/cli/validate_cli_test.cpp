@@ -1,0 +1,102 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+#include "run.hpp"
+
+using gkml::test::run_gkml;
+
+namespace {
+
+// Each invalid fixture says what it must raise: <!-- expect: GKML-E006 line 31 -->
+struct Expectation {
+    std::string code;
+    int line = 0;
+};
+
+std::vector<Expectation> expectations_of(const std::filesystem::path& file) {
+    std::vector<Expectation> out;
+    std::string text = gkml::test::slurp(file);
+    std::regex pattern(R"(expect: (GKML-[EW][0-9]{3}) line ([0-9]+))");
+    for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it)
+        out.push_back({(*it)[1], std::stoi((*it)[2])});
+    return out;
+}
+
+std::vector<std::filesystem::path> files_in(const std::string& folder) {
+    std::vector<std::filesystem::path> out;
+    for (const auto& e : std::filesystem::directory_iterator(gkml::test::source(folder)))
+        if (e.is_regular_file()) out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the bundled catalogs validate with no errors and no warnings", "[cli][validate]") {
+    auto run = run_gkml({"validate", "--strict", "catalogs/"});
+    INFO(run.out << run.err);
+    CHECK(run.exit_code == 0);
+    CHECK(run.out.empty());
+}
+
+TEST_CASE("every valid fixture passes", "[cli][validate]") {
+    auto run = run_gkml({"validate", "--strict", "tests/data/valid/"});
+    INFO(run.out << run.err);
+    CHECK(run.exit_code == 0);
+}
+
+TEST_CASE("every invalid fixture raises exactly the code it names, at its line", "[cli][validate]") {
+    auto files = files_in("tests/data/invalid");
+    REQUIRE(files.size() >= 10);
+    for (const auto& file : files) {
+        auto expected = expectations_of(file);
+        INFO(file.filename().string());
+        REQUIRE_FALSE(expected.empty());
+        auto relative = "tests/data/invalid/" + file.filename().string();
+        auto run = run_gkml({"validate", "--format", "json", relative});
+        INFO(run.out << run.err);
+        bool any_error = std::any_of(expected.begin(), expected.end(), [](const Expectation& e) { return e.code[5] == 'E'; });
+        CHECK(run.exit_code == (any_error ? 2 : 0));
+        auto found = nlohmann::json::parse(run.out);
+        for (const auto& e : expected) {
+            bool hit = false;
+            for (const auto& d : found)
+                if (d["code"] == e.code && d["line"] == e.line && d["file"] == relative) hit = true;
+            INFO("expected " << e.code << " at line " << e.line);
+            CHECK(hit);
+        }
+        for (const auto& d : found) {
+            bool wanted = std::any_of(expected.begin(), expected.end(), [&](const Expectation& e) { return d["code"] == e.code; });
+            INFO("unexpected " << d["code"] << " at line " << d["line"]);
+            CHECK(wanted);
+        }
+    }
+}
+
+TEST_CASE("a clerk reads diagnostics like compiler messages, with a hint", "[cli][validate]") {
+    auto run = run_gkml({"validate", "tests/data/invalid/not-applicable-without-reason.xml"});
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.find("tests/data/invalid/not-applicable-without-reason.xml:") == 0);
+    CHECK(run.out.find("error GKML-E013:") != std::string::npos);
+    CHECK(run.out.find("hint:") != std::string::npos);
+}
+
+TEST_CASE("SARIF output is a 2.1.0 log with one result per finding", "[cli][validate]") {
+    auto run = run_gkml({"validate", "--format", "sarif", "tests/data/invalid/duplicate-item-id.xml"});
+    CHECK(run.exit_code == 2);
+    auto sarif = nlohmann::json::parse(run.out);
+    CHECK(sarif["version"] == "2.1.0");
+    REQUIRE(sarif["runs"].size() == 1);
+    CHECK(sarif["runs"][0]["tool"]["driver"]["name"] == "gkml");
+    REQUIRE(sarif["runs"][0]["results"].size() >= 1);
+    CHECK(sarif["runs"][0]["results"][0]["ruleId"] == "GKML-E006");
+}
+
+TEST_CASE("missing paths and usage errors have their own exit codes", "[cli][validate]") {
+    CHECK(run_gkml({"validate", "no/such/file.xml"}).exit_code == 2);
+    CHECK(run_gkml({"validate"}).exit_code == 3);
+    CHECK(run_gkml({"validate", "--format", "yaml", "catalogs/"}).exit_code == 3);
+}

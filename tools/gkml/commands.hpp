@@ -1,0 +1,31 @@
+// The subcommands of `gkml`: each file registers its own options and maps results to exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "gkml/error.hpp"
+
+namespace gkml::cli {
+
+// Exit codes of DESIGN.md.
+enum Exit : int { ok = 0, differs = 1, invalid = 2, usage = 3, io = 4 };
+
+// Where the bundled data (catalogs/, xsd/) lives: $GKML_HOME, else the source tree it was built from.
+std::filesystem::path data_dir();
+
+// Prints an error the way every subcommand does and returns its exit code.
+int report(const Error& error);
+
+// Each registers one subcommand; the callback stores its exit code in `exit_code`.
+void add_validate(CLI::App& app, int& exit_code);
+void add_fields(CLI::App& app, int& exit_code);
+void add_show(CLI::App& app, int& exit_code);
+void add_format(CLI::App& app, int& exit_code);
+void add_deadline(CLI::App& app, int& exit_code);
+void add_calendar(CLI::App& app, int& exit_code);
+void add_workdays(CLI::App& app, int& exit_code);
+
+}  // namespace gkml::cli

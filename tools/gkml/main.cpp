@@ -1,0 +1,28 @@
+#include <iostream>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"gkml: 基层政务公开标准目录 toolkit"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "gkml 0.1.0");
+    int exit_code = gkml::cli::ok;
+    gkml::cli::add_validate(app, exit_code);
+    gkml::cli::add_fields(app, exit_code);
+    gkml::cli::add_show(app, exit_code);
+    gkml::cli::add_format(app, exit_code);
+    gkml::cli::add_deadline(app, exit_code);
+    gkml::cli::add_calendar(app, exit_code);
+    gkml::cli::add_workdays(app, exit_code);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return gkml::cli::usage;
+    }
+    return exit_code;
+}
