@@ -43,7 +43,7 @@ TEST_CASE("the bundled catalogs validate with no errors and no warnings", "[cli]
 }
 
 TEST_CASE("every valid fixture passes", "[cli][validate]") {
-    auto run = run_gkml({"validate", "--strict", "tests/data/valid/"});
+    auto run = run_gkml({"validate", "--strict", "--standard", "tests/data/standard", "tests/data/valid/", "tests/data/standard/"});
     INFO(run.out << run.err);
     CHECK(run.exit_code == 0);
 }
@@ -56,7 +56,7 @@ TEST_CASE("every invalid fixture raises exactly the code it names, at its line",
         INFO(file.filename().string());
         REQUIRE_FALSE(expected.empty());
         auto relative = "tests/data/invalid/" + file.filename().string();
-        auto run = run_gkml({"validate", "--format", "json", relative});
+        auto run = run_gkml({"validate", "--format", "json", "--standard", "tests/data/standard", relative});
         INFO(run.out << run.err);
         bool any_error = std::any_of(expected.begin(), expected.end(), [](const Expectation& e) { return e.code[5] == 'E'; });
         CHECK(run.exit_code == (any_error ? 2 : 0));
@@ -77,7 +77,7 @@ TEST_CASE("every invalid fixture raises exactly the code it names, at its line",
 }
 
 TEST_CASE("a clerk reads diagnostics like compiler messages, with a hint", "[cli][validate]") {
-    auto run = run_gkml({"validate", "tests/data/invalid/not-applicable-without-reason.xml"});
+    auto run = run_gkml({"validate", "--standard", "tests/data/standard", "tests/data/invalid/not-applicable-without-reason.xml"});
     CHECK(run.exit_code == 2);
     CHECK(run.out.find("tests/data/invalid/not-applicable-without-reason.xml:") == 0);
     CHECK(run.out.find("error GKML-E013:") != std::string::npos);
@@ -99,4 +99,42 @@ TEST_CASE("missing paths and usage errors have their own exit codes", "[cli][val
     CHECK(run_gkml({"validate", "no/such/file.xml"}).exit_code == 2);
     CHECK(run_gkml({"validate"}).exit_code == 3);
     CHECK(run_gkml({"validate", "--format", "yaml", "catalogs/"}).exit_code == 3);
+}
+
+TEST_CASE("hostile and broken files get a diagnostic, never a crash", "[cli][validate]") {
+    auto dir = std::filesystem::temp_directory_path() / ("gkml-hostile-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    SECTION("an empty file") {
+        std::ofstream(dir / "empty.xml").close();
+        auto run = run_gkml({"validate", "--format", "json", (dir / "empty.xml").string()});
+        CHECK(run.exit_code == 2);
+        auto found = nlohmann::json::parse(run.out);
+        REQUIRE(found.size() == 1);
+        CHECK(found[0]["code"] == "GKML-E002");
+    }
+    SECTION("a folder of 10 000 files, some broken") {
+        auto many = dir / "many";
+        std::filesystem::create_directories(many);
+        std::string valid = gkml::test::slurp(gkml::test::source("tests/data/standard/sample-standard.xml"));
+        for (int i = 0; i < 10000; ++i) {
+            std::ofstream out(many / ("f" + std::to_string(i) + ".xml"));
+            if (i % 1000 == 7)
+                out << "<catalog";
+            else
+                out << "<units xmlns=\"urn:gkml:units:1\"><unit code=\"230522\" name=\"友谊县\" level=\"county\"/></units>";
+        }
+        auto run = run_gkml({"validate", "--format", "json", many.string()});
+        CHECK(run.exit_code == 2);
+        auto found = nlohmann::json::parse(run.out);
+        CHECK(found.size() == 10);
+        CHECK(run.err.find("10000 files checked") != std::string::npos);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("an external entity is never read: the file it names stays out of the output", "[cli][validate]") {
+    auto run = run_gkml({"validate", "tests/data/invalid/doctype-external-entity.xml"});
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.find("root:") == std::string::npos);
+    CHECK(run.out.find("GKML-E003") != std::string::npos);
 }
