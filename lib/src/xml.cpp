@@ -46,7 +46,9 @@ public:
     Reader(std::string_view text, std::string_view file) : lines_(text), file_(file) {}
 
     SourcePos pos(pugi::xml_node node) const {
-        auto [line, column] = lines_.at(node.offset_debug());
+        // pugixml points at the element's name; users expect the column of its '<'.
+        auto offset = node.offset_debug() - (node.type() == pugi::node_element ? 1 : 0);
+        auto [line, column] = lines_.at(offset);
         return SourcePos{file_, line, column};
     }
 
