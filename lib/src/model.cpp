@@ -48,7 +48,7 @@ constexpr std::array<std::string_view, 6> basis_zh{"法律", "行政法规", "�
 // Equality of the user's content: where it was read from does not count.
 auto content(const Item& i) {
     return std::tie(i.id, i.levels, i.status, i.replaced_by, i.anchor, i.category, i.name, i.elements, i.basis,
-                    i.time_limit, i.subject, i.channels, i.audience, i.mode, i.not_applicable, i.evidence);
+                    i.time_limit, i.subject, i.channels, i.audience, i.mode, i.not_applicable, i.evidence, i.note);
 }
 
 }  // namespace

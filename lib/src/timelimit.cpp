@@ -277,7 +277,9 @@ constexpr auto event_words = std::to_array<EventWord>({
     {"产生或变更", AnchorEvent::formed_or_changed},   {"产生、变更", AnchorEvent::formed_or_changed},
     {"制作或者获取", AnchorEvent::made_or_obtained},  {"制作或获取", AnchorEvent::made_or_obtained},
     {"制定或者获取", AnchorEvent::made_or_obtained},  {"制定或获取", AnchorEvent::made_or_obtained},
+    {"作出行政处罚决定", AnchorEvent::decided},       {"作出行政许可决定", AnchorEvent::decided},
     {"作出行政决定", AnchorEvent::decided},           {"作出处罚决定", AnchorEvent::decided},
+    {"作出许可决定", AnchorEvent::decided},           {"批复", AnchorEvent::approved},
     {"作出决定", AnchorEvent::decided},               {"决定作出", AnchorEvent::decided},
     {"分配结果确定", AnchorEvent::allocated},         {"批准", AnchorEvent::approved},
     {"形成", AnchorEvent::formed},                    {"产生", AnchorEvent::formed},
@@ -334,20 +336,34 @@ std::optional<Anchor> read_anchor(sv words, bool scoped) {
     }
 
     sv subject = words.substr(0, at);
+    sv event_text = found->text;
     sv object = words.substr(at + found->text.size());
+    AnchorEvent event = found->event;
+    std::string decision_subject;
+    if (event_text == "决定作出" && !subject.empty() &&
+        !(subject.ends_with("在") || subject.ends_with("自") || subject.ends_with("于") || subject.ends_with("应"))) {
+        // "行政许可和行政处罚决定作出后": the decision is the part the clause is about.
+        decision_subject = std::string{subject} + "决定";
+        subject = decision_subject;
+        event_text = "作出";
+    }
     while (strip_any_suffix(subject, {"应自", "应从", "应在", "应于", "在", "自", "从", "于", "应"})) {
     }
-    Anchor anchor{found->event, {}, {}};
+    if ((event == AnchorEvent::formed || event == AnchorEvent::formed_or_changed) && subject.ends_with("决定") &&
+        object.empty() && !scoped) {
+        return Anchor{AnchorEvent::decided, {}, {}};  // "行政处罚决定形成": the decision is made
+    }
+    Anchor anchor{event, {}, {}};
     bool generic_subject = subject.empty() || is_one_of(subject, generic_subjects);
     bool generic_object = object.empty() || is_one_of(object, generic_objects);
+    std::string wording = std::string{event_text} + std::string{object};
     if (!generic_subject && (scoped || names_a_part(subject))) {
         anchor.scope = subject;
-        if (!generic_object) anchor.anchor_text = std::string{found->text} + std::string{object};
+        if (!generic_object) anchor.anchor_text = wording;
     } else if (!generic_subject) {
-        anchor.anchor_text = std::string{subject} + std::string{found->text} + std::string{object};
+        anchor.anchor_text = std::string{subject} + wording;  // who acts: 本级人民代表大会或其常务委员会批准
     } else if (!generic_object) {
-        anchor.anchor_text = found->event == AnchorEvent::made_or_obtained ? std::string{object}
-                                                                         : std::string{found->text} + std::string{object};
+        anchor.anchor_text = wording;  // what is made or obtained: 制定或获取备案政策
     }
     return anchor;
 }
@@ -472,6 +488,9 @@ std::optional<Clause> read_immediate(sv piece) {
         if (tail.empty() || is_one_of(tail, publish_words) || tail == "予以公开")
             return Clause{{}, Immediate{ImmediateKind::timely, std::string{words.substr(0, pos)}}, std::nullopt};
     }
+    // "随采购公告、采购文件公开": published together with something else.
+    if (words.starts_with("随") && (words.ends_with("公开") || words.ends_with("公示") || words.ends_with("发布")))
+        return Clause{{}, Immediate{ImmediateKind::timely, std::string{words}}, std::nullopt};
     // "在实地启动拟征收土地工作时": at the moment of an event.
     sv trigger = words;
     strip_any_suffix(trigger, {"予以公开", "公开"});

@@ -12,10 +12,7 @@
 
 #include "diagnose.hpp"
 #include "gkml/files.hpp"
-#if __has_include("gkml/timelimit.hpp")
 #include "gkml/timelimit.hpp"
-#define GKML_HAVE_TIMELIMIT 1
-#endif
 
 namespace gkml::detail {
 std::string_view embedded_schema(std::string_view name);
@@ -289,7 +286,6 @@ void check_item(const Catalog& catalog, const Field& field, const Item& item, co
         out.push_back(diagnose("GKML-W001", p, "公开时限无法解析：" + item.time_limit->text,
                                "time limit not understood: " + item.time_limit->text,
                                "写成“信息形成或者变更之日起20个工作日内”之类的表述，期限才能计算。", Severity::warning));
-#ifdef GKML_HAVE_TIMELIMIT
     if (item.time_limit && item.time_limit->parsed()) {
         auto reading = parse_time_limit(item.time_limit->text);
         if (reading.parsed() && reading.clauses != item.time_limit->clauses)
@@ -297,7 +293,6 @@ void check_item(const Catalog& catalog, const Field& field, const Item& item, co
                                    "the stored rule differs from what the time-limit text says",
                                    "用 gkml deadline 查看文字的解读，改正规则或文字。", Severity::warning));
     }
-#endif
     if (item.audience && item.audience->specific && blank(item.audience->group) && catalog.kind == CatalogKind::unit)
         out.push_back(diagnose("GKML-W006", p, "公开对象为特定群体，但没有写明是哪些群体",
                                "audience 特定群体 without the group named", "在 group 中写明，例如“低保对象”。",

@@ -239,6 +239,7 @@ std::expected<Item, Error> read_item(const Reader& r, pugi::xml_node node) {
         item.evidence.seen = read_seen(ev, "seen");
         item.evidence.reconstructed = text_of(child(ev, "reconstructed"));
     }
+    item.note = text_of(child(node, "note"));
     return item;
 }
 
@@ -385,6 +386,7 @@ void write_item(pugi::xml_node parent, const Item& item) {
         else
             for (const auto& s : item.evidence.seen) write_seen(ev, "seen", s);
     }
+    if (!item.note.empty()) text_child(node, "note", item.note);
 }
 
 }  // namespace
@@ -461,6 +463,7 @@ std::expected<Catalog, Error> parse_catalog(std::string_view xml, std::string_vi
         catalog.meta.unit = UnitRef{attr(u, "code"), attr(u, "name"), level};
     }
     catalog.meta.sources = read_seen(meta, "source");
+    catalog.meta.note = text_of(child(meta, "note"));
     for (auto f : children(root, "field")) {
         Field field;
         field.pos = r.pos(f);
@@ -505,6 +508,7 @@ std::string write_catalog(const Catalog& catalog) {
         set(u, "level", to_string(catalog.meta.unit->level));
     }
     for (const auto& s : catalog.meta.sources) write_seen(meta, "source", s);
+    if (!catalog.meta.note.empty()) text_child(meta, "note", catalog.meta.note);
     for (const auto& field : catalog.fields) {
         auto f = root.append_child("field");
         set(f, "code", field.code);

@@ -27,5 +27,6 @@ void add_format(CLI::App& app, int& exit_code);
 void add_deadline(CLI::App& app, int& exit_code);
 void add_calendar(CLI::App& app, int& exit_code);
 void add_workdays(CLI::App& app, int& exit_code);
+void add_stats(CLI::App& app, int& exit_code);
 
 }  // namespace gkml::cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     gkml::cli::add_deadline(app, exit_code);
     gkml::cli::add_calendar(app, exit_code);
     gkml::cli::add_workdays(app, exit_code);
+    gkml::cli::add_stats(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -163,6 +163,7 @@ struct Item {
     std::optional<Mode> mode;
     std::optional<NotApplicable> not_applicable;
     Evidence evidence;
+    std::string note;  // 备注
     SourcePos pos;
 
     bool is_local() const { return id.starts_with("L-"); }
@@ -193,6 +194,7 @@ struct Meta {
     std::string date;  // YYYY-MM-DD or empty
     std::optional<UnitRef> unit;
     std::vector<Seen> sources;
+    std::string note;
     bool operator==(const Meta&) const = default;
 };
 

@@ -1,0 +1,31 @@
+// How much a catalog holds, per field: what `gkml stats` reports about the standard and its evidence.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gkml/model.hpp"
+
+namespace gkml {
+
+struct FieldStats {
+    std::string field;  // code
+    std::string name;
+    int items = 0;
+    int categories = 0;     // distinct 一级事项
+    int with_evidence = 0;  // items seen in at least one published catalog
+    int reconstructed = 0;  // items with a `reconstructed` mark instead
+    int time_limits = 0;    // items with a time limit
+    int parsed = 0;         // … whose text the parser understands
+    int deprecated = 0;
+    std::map<std::string, int> levels;  // level → items
+    int proactive = 0;
+    int on_request = 0;
+    bool operator==(const FieldStats&) const = default;
+};
+
+// One entry per field, in the catalog's field order.
+std::vector<FieldStats> catalog_stats(const Catalog& catalog);
+
+}  // namespace gkml
