@@ -28,5 +28,6 @@ void add_deadline(CLI::App& app, int& exit_code);
 void add_calendar(CLI::App& app, int& exit_code);
 void add_workdays(CLI::App& app, int& exit_code);
 void add_stats(CLI::App& app, int& exit_code);
+void add_diff(CLI::App& app, int& exit_code);
 
 }  // namespace gkml::cli

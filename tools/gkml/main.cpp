@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     gkml::cli::add_calendar(app, exit_code);
     gkml::cli::add_workdays(app, exit_code);
     gkml::cli::add_stats(app, exit_code);
+    gkml::cli::add_diff(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

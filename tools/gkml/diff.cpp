@@ -1,0 +1,239 @@
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "commands.hpp"
+#include "gkml/diff.hpp"
+#include "gkml/xml.hpp"
+
+namespace gkml::cli {
+
+namespace {
+
+struct DiffArgs {
+    std::filesystem::path old_path;
+    std::filesystem::path new_path;
+    std::string format = "text";
+    std::string field;
+};
+
+std::expected<Catalog, Error> load(const std::filesystem::path& path) {
+    if (!std::filesystem::is_directory(path)) return read_catalog(path);
+    auto sets = read_catalog_dir(path);
+    if (!sets) return std::unexpected(sets.error());
+    if (sets->size() != 1)
+        return std::unexpected(Error{ErrorKind::invalid_input,
+                                     "the folder holds " + std::to_string(sets->size()) + " catalogs, not one",
+                                     path.string(), 0});
+    return std::move(sets->front());
+}
+
+const Item* find_by_key(const Catalog& catalog, const std::string& key) {
+    for (const auto& field : catalog.fields)
+        for (const auto& item : field.items)
+            if (item_key(item) == key) return &item;
+    return nullptr;
+}
+
+std::string title_of(const Catalog& catalog, const std::string& key) {
+    const auto* item = find_by_key(catalog, key);
+    return item ? item->category + " / " + item->name : "";
+}
+
+std::vector<std::string> fragments(const std::vector<TextPiece>& pieces, TextPiece::Kind kind) {
+    std::vector<std::string> out;
+    for (const auto& p : pieces)
+        if (p.kind == kind) out.push_back(p.text);
+    return out;
+}
+
+std::string to_json(const CatalogDiff& diff, const Catalog& old_catalog, const Catalog& new_catalog) {
+    using json = nlohmann::ordered_json;
+    json out{{"added", json::array()}, {"removed", json::array()}, {"deprecated", json::array()},
+             {"moved", json::array()}, {"renamed", json::array()}, {"changed", json::array()},
+             {"header", json::array()}, {"ambiguous", json::array()}};
+    for (const auto& change : diff.items) {
+        if (change.kind == ChangeKind::added) out["added"].push_back(change.id);
+        if (change.kind == ChangeKind::removed) out["removed"].push_back(change.id);
+        if (change.deprecated) out["deprecated"].push_back(change.id);
+        if (change.moved()) out["moved"].push_back({{"id", change.id}, {"from", change.old_field}, {"to", change.new_field}});
+        if (change.kind == ChangeKind::matched && change.id != change.old_id)
+            out["renamed"].push_back({{"from", change.old_id}, {"to", change.id}, {"match", change.match == MatchKind::name ? "name" : "content"},
+                                      {"score", change.score}});
+        if (change.columns.empty()) continue;
+        json columns = json::array();
+        for (const auto& c : change.columns) {
+            bool text = !is_set_column(c.column);
+            columns.push_back({{"column", to_string(c.column)},
+                               {"old", text ? json(c.old_text) : json()},
+                               {"new", text ? json(c.new_text) : json()},
+                               {"added", text ? json(fragments(c.pieces, TextPiece::added)) : json(c.added)},
+                               {"removed", text ? json(fragments(c.pieces, TextPiece::removed)) : json(c.removed)}});
+        }
+        out["changed"].push_back({{"id", change.id}, {"columns", std::move(columns)}});
+    }
+    for (const auto& h : diff.header) out["header"].push_back({{"what", h.what}, {"old", h.old_text}, {"new", h.new_text}});
+    for (const auto& a : diff.ambiguous) {
+        const auto& side = a.in_old ? old_catalog : new_catalog;
+        const auto& other = a.in_old ? new_catalog : old_catalog;
+        json candidates = json::array();
+        for (auto pos : a.candidates) candidates.push_back(item_key(item_at(other, pos)));
+        out["ambiguous"].push_back({{"side", a.in_old ? "old" : "new"}, {"item", item_key(item_at(side, a.item))},
+                                    {"candidates", std::move(candidates)}, {"score", a.score}});
+    }
+    return out.dump(2) + "\n";
+}
+
+struct Paint {
+    bool on = false;
+    std::string operator()(std::string_view text, const char* code) const {
+        return on ? "\033[" + std::string(code) + "m" + std::string(text) + "\033[0m" : std::string(text);
+    }
+};
+
+std::string inline_diff(const std::vector<TextPiece>& pieces, const Paint& paint) {
+    std::string out;
+    for (const auto& p : pieces) {
+        if (p.kind == TextPiece::same) out += p.text;
+        if (p.kind == TextPiece::removed) out += paint.on ? paint(p.text, "31;9") : "[-" + p.text + "-]";
+        if (p.kind == TextPiece::added) out += paint.on ? paint(p.text, "32;4") : "{+" + p.text + "+}";
+    }
+    return out;
+}
+
+std::string to_text(const CatalogDiff& diff, const Catalog& old_catalog, const Catalog& new_catalog, const Paint& paint) {
+    std::ostringstream out;
+    for (const auto& h : diff.header) out << paint("# " + h.what, "36") << ": " << h.old_text << " → " << h.new_text << "\n";
+    std::size_t added = 0, removed = 0, changed = 0;
+    for (const auto& change : diff.items) {
+        if (change.kind == ChangeKind::added) {
+            ++added;
+            out << paint("+ " + change.id + "  " + title_of(new_catalog, change.id), "32") << "\n";
+            continue;
+        }
+        if (change.kind == ChangeKind::removed) {
+            ++removed;
+            out << paint("- " + change.id + "  " + title_of(old_catalog, change.id), "31") << "\n";
+            continue;
+        }
+        ++changed;
+        out << paint("~ " + change.id, "33") << "  " << title_of(new_catalog, change.id) << "\n";
+        if (change.id != change.old_id) out << "    was " << change.old_id << "\n";
+        if (change.deprecated) out << "    " << paint("deprecated 已废止", "35") << "\n";
+        if (change.moved()) out << "    moved 领域 " << change.old_field << " → " << change.new_field << "\n";
+        for (const auto& c : change.columns) {
+            out << "    " << label_zh(c.column) << " (" << to_string(c.column) << "): ";
+            if (!is_set_column(c.column)) {
+                out << inline_diff(c.pieces, paint) << "\n";
+                continue;
+            }
+            for (const auto& m : c.removed) out << paint("−" + m, "31") << "  ";
+            for (const auto& m : c.added) out << paint("+" + m, "32") << "  ";
+            out << "\n";
+        }
+    }
+    for (const auto& a : diff.ambiguous) {
+        const auto& catalog = a.in_old ? old_catalog : new_catalog;
+        const auto& item = item_at(catalog, a.item);
+        out << paint("? " + item_key(item), "35") << "  " << (a.in_old ? "old" : "new") << " item has "
+            << a.candidates.size() << " equally close matches, left unpaired\n";
+    }
+    out << added << " added, " << removed << " removed, " << changed << " changed\n";
+    return out.str();
+}
+
+std::string escape_html(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string to_html(const CatalogDiff& diff, const Catalog& old_catalog, const Catalog& new_catalog) {
+    std::ostringstream out;
+    auto title = escape_html(old_catalog.meta.title + " " + old_catalog.version + " → " + new_catalog.meta.title + " " +
+                             new_catalog.version);
+    out << "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>" << title
+        << "</title>\n<style>\n"
+        << "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%;margin-bottom:2em}"
+        << "th,td{border:1px solid #ccc;padding:.4em;vertical-align:top;text-align:left}th{background:#f0f0f0}"
+        << "del{background:#fdd;color:#900}ins{background:#dfd;color:#060;text-decoration:none}"
+        << ".added{background:#efe}.removed{background:#fee}.kind{white-space:nowrap}\n"
+        << "</style>\n</head>\n<body>\n<h1>目录差异 " << title << "</h1>\n";
+    if (!diff.header.empty()) {
+        out << "<h2>目录信息</h2>\n<table>\n<tr><th>项</th><th>原</th><th>新</th></tr>\n";
+        for (const auto& h : diff.header)
+            out << "<tr><td>" << escape_html(h.what) << "</td><td>" << escape_html(h.old_text) << "</td><td>"
+                << escape_html(h.new_text) << "</td></tr>\n";
+        out << "</table>\n";
+    }
+    out << "<h2>事项</h2>\n<table>\n<tr><th>编号</th><th>变化</th><th>事项</th><th>内容</th></tr>\n";
+    for (const auto& change : diff.items) {
+        const char* kind = change.kind == ChangeKind::added ? "added" : change.kind == ChangeKind::removed ? "removed" : "changed";
+        const char* kind_zh = change.kind == ChangeKind::added ? "新增" : change.kind == ChangeKind::removed ? "删除" : "修改";
+        const auto& catalog = change.kind == ChangeKind::removed ? old_catalog : new_catalog;
+        out << "<tr class=\"" << kind << "\"><td>" << escape_html(change.id) << "</td><td class=\"kind\">" << kind_zh;
+        if (change.deprecated) out << "<br>已废止";
+        if (change.moved()) out << "<br>领域 " << escape_html(change.old_field) << " → " << escape_html(change.new_field);
+        if (change.id != change.old_id) out << "<br>原编号 " << escape_html(change.old_id);
+        out << "</td><td>" << escape_html(title_of(catalog, change.id)) << "</td><td>";
+        for (const auto& c : change.columns) {
+            out << "<b>" << label_zh(c.column) << "</b>：";
+            for (const auto& p : c.pieces) {
+                if (p.kind == TextPiece::same) out << escape_html(p.text);
+                if (p.kind == TextPiece::removed) out << "<del>" << escape_html(p.text) << "</del>";
+                if (p.kind == TextPiece::added) out << "<ins>" << escape_html(p.text) << "</ins>";
+            }
+            for (const auto& m : c.removed) out << " <del>" << escape_html(m) << "</del>";
+            for (const auto& m : c.added) out << " <ins>" << escape_html(m) << "</ins>";
+            out << "<br>\n";
+        }
+        out << "</td></tr>\n";
+    }
+    out << "</table>\n";
+    if (!diff.ambiguous.empty())
+        out << "<p>" << diff.ambiguous.size() << " 个事项有多个同样接近的匹配，未配对，请人工核对。</p>\n";
+    out << "</body>\n</html>\n";
+    return out.str();
+}
+
+int run_diff(const DiffArgs& args) {
+    auto old_catalog = load(args.old_path);
+    if (!old_catalog) return report(old_catalog.error());
+    auto new_catalog = load(args.new_path);
+    if (!new_catalog) return report(new_catalog.error());
+    DiffOptions options;
+    options.field = args.field;
+    auto diff = diff_catalogs(*old_catalog, *new_catalog, options);
+    if (args.format == "json")
+        std::cout << to_json(diff, *old_catalog, *new_catalog);
+    else if (args.format == "html")
+        std::cout << to_html(diff, *old_catalog, *new_catalog);
+    else if (!diff.empty())
+        std::cout << to_text(diff, *old_catalog, *new_catalog, Paint{::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR")});
+    return diff.empty() ? ok : differs;
+}
+
+}  // namespace
+
+void add_diff(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<DiffArgs>();
+    auto* sub = app.add_subcommand("diff", "Show what differs between two catalogs, item by item and column by column");
+    sub->add_option("old", args->old_path, "The old catalog (file, or folder of one catalog set)")->required();
+    sub->add_option("new", args->new_path, "The new catalog")->required();
+    sub->add_option("--format", args->format, "text, json or html")->check(CLI::IsMember({"text", "json", "html"}));
+    sub->add_option("--field", args->field, "Only items of this field (code, e.g. 20)");
+    sub->callback([args, &exit_code] { exit_code = run_diff(*args); });
+}
+
+}  // namespace gkml::cli
