@@ -57,7 +57,7 @@ TEST_CASE("a unit item is held to the required elements and channels of its stan
     REQUIRE(standard);
     auto unit = gkml::parse_catalog(
         R"(<catalog xmlns="urn:gkml:catalog:1" id="u" version="1" kind="unit" based-on="s" based-on-version="1">)"
-        R"(<meta><title>t</title><unit code="230522100000" name="兴隆镇" level="township"/></meta><field code="20" name="社会救助">)"
+        R"(<meta><title>t</title><unit code="230522101000" name="兴隆镇" level="township"/></meta><field code="20" name="社会救助">)"
         R"(<item id="20-001" levels="township"><category>a</category><name>b</name><elements><element>备注</element></elements>)"
         R"(<channels><channel code="bulletin-board"/></channels></item></field></catalog>)",
         "unit.xml");
@@ -76,7 +76,7 @@ TEST_CASE("a catalog marked not applicable needs no required elements", "[valida
         "standard.xml");
     auto unit = gkml::parse_catalog(
         R"(<catalog xmlns="urn:gkml:catalog:1" id="u" version="1" kind="unit" based-on="s" based-on-version="1">)"
-        R"(<meta><title>t</title><unit code="230522100000" name="兴隆镇" level="township"/></meta><field code="20" name="社会救助">)"
+        R"(<meta><title>t</title><unit code="230522101000" name="兴隆镇" level="township"/></meta><field code="20" name="社会救助">)"
         R"(<item id="20-001" levels="township"><category>a</category><name>b</name><elements><element>x</element></elements>)"
         R"(<not-applicable reason="由县民政局统一办理"/></item></field></catalog>)",
         "unit.xml");

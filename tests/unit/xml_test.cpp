@@ -37,12 +37,12 @@ TEST_CASE("every bundled catalog survives read, write, read unchanged", "[xml]")
 
 TEST_CASE("Chinese wording is kept byte for byte, line breaks in a time limit included", "[xml]") {
     gkml::Catalog c;
-    c.id = "unit-230522100000";
+    c.id = "unit-230522101000";
     c.version = "2025.1";
     c.kind = gkml::CatalogKind::unit;
     c.based_on = "gkml-standard";
     c.meta.title = "兴隆镇（试行）目录　２０２５";
-    c.meta.unit = gkml::UnitRef{"230522100000", "兴隆镇", gkml::Level::township};
+    c.meta.unit = gkml::UnitRef{"230522101000", "兴隆镇", gkml::Level::township};
     gkml::Item item;
     item.id = "20-001";
     item.levels = {gkml::Level::township};
