@@ -19,16 +19,29 @@ constexpr std::array<std::string_view, 16> column_zh{
     "一级事项", "二级事项", "公开层级", "状态",       "替代事项", "所属事项", "公开内容（要素）", "公开依据",
     "公开时限", "公开主体", "公开渠道和载体", "公开对象", "公开方式", "不适用", "来源", "重建说明"};
 
+// Line breaks and indentation inside a text are formatting: trimmed, and runs of them read as one space.
+std::string squeeze(std::string_view text) {
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+        bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (!blank && space && !out.empty()) out += ' ';
+        if (!blank) out += c;
+        space = blank;
+    }
+    return out;
+}
+
 std::string element_key(const Element& e) {
-    return e.text + (e.mark == ElementMark::unmarked ? "" : " [" + std::string(to_string(e.mark)) + "]");
+    return squeeze(e.text) + (e.mark == ElementMark::unmarked ? "" : " [" + std::string(to_string(e.mark)) + "]");
 }
 std::string basis_key(const BasisSource& b) {
-    return b.title + (b.number.empty() ? "" : " " + b.number) + " [" + std::string(to_string(b.kind)) + "]";
+    return squeeze(b.title) + (b.number.empty() ? "" : " " + squeeze(b.number)) + " [" + std::string(to_string(b.kind)) + "]";
 }
 std::string channel_key(const Channel& c) {
-    return std::string(to_string(c.code)) + (c.text.empty() ? "" : ": " + c.text) + (c.required ? " [required]" : "");
+    return std::string(to_string(c.code)) + (c.text.empty() ? "" : ": " + squeeze(c.text)) + (c.required ? " [required]" : "");
 }
-std::string seen_key(const Seen& s) { return s.href + (s.locality.empty() ? "" : " " + s.locality); }
+std::string seen_key(const Seen& s) { return squeeze(s.href) + (s.locality.empty() ? "" : " " + squeeze(s.locality)); }
 
 template <typename T>
 std::vector<std::string> keys_of(const std::vector<T>& values, std::string (*key)(const T&)) {
@@ -85,6 +98,21 @@ void append_piece(std::vector<TextPiece>& out, TextPiece::Kind kind, std::string
         out.push_back({kind, std::string(text)});
 }
 
+std::string raw_text(const Item& item, Column c) {
+    switch (c) {
+        case Column::category: return item.category;
+        case Column::name: return item.name;
+        case Column::status: return std::string(to_string(item.status));
+        case Column::replaced_by: return item.replaced_by;
+        case Column::anchor: return item.anchor;
+        case Column::time_limit: return item.time_limit ? item.time_limit->text : "";
+        case Column::subject: return item.subject;
+        case Column::not_applicable: return item.not_applicable ? item.not_applicable->reason : "";
+        case Column::reconstructed: return item.evidence.reconstructed;
+        default: return "";
+    }
+}
+
 ItemChange item_change(ChangeKind kind, std::string id, std::string old_id, std::string old_field, std::string new_field) {
     ItemChange change;
     change.kind = kind;
@@ -110,20 +138,7 @@ bool is_set_column(Column c) {
     }
 }
 
-std::string column_text(const Item& item, Column c) {
-    switch (c) {
-        case Column::category: return item.category;
-        case Column::name: return item.name;
-        case Column::status: return std::string(to_string(item.status));
-        case Column::replaced_by: return item.replaced_by;
-        case Column::anchor: return item.anchor;
-        case Column::time_limit: return item.time_limit ? item.time_limit->text : "";
-        case Column::subject: return item.subject;
-        case Column::not_applicable: return item.not_applicable ? item.not_applicable->reason : "";
-        case Column::reconstructed: return item.evidence.reconstructed;
-        default: return "";
-    }
-}
+std::string column_text(const Item& item, Column c) { return squeeze(raw_text(item, c)); }
 
 std::vector<std::string> column_members(const Item& item, Column c) {
     std::vector<std::string> out;
@@ -138,7 +153,7 @@ std::vector<std::string> column_members(const Item& item, Column c) {
         case Column::audience:
             if (item.audience && item.audience->everyone) out.emplace_back("public");
             if (item.audience && item.audience->specific)
-                out.push_back(item.audience->group.empty() ? "specific" : "specific: " + item.audience->group);
+                out.push_back(item.audience->group.empty() ? "specific" : "specific: " + squeeze(item.audience->group));
             return out;
         case Column::mode:
             if (item.mode && item.mode->proactive) out.emplace_back("proactive");
@@ -150,9 +165,12 @@ std::vector<std::string> column_members(const Item& item, Column c) {
 
 bool same_column(const Item& a, const Item& b, Column c) {
     if (is_set_column(c)) return as_set(column_members(a, c)) == as_set(column_members(b, c));
-    if (c == Column::time_limit) return a.time_limit == b.time_limit;
-    if (c == Column::not_applicable) return a.not_applicable == b.not_applicable;
-    return column_text(a, c) == column_text(b, c);
+    if (column_text(a, c) != column_text(b, c)) return false;
+    if (c == Column::time_limit)
+        return a.time_limit.has_value() == b.time_limit.has_value() &&
+               (!a.time_limit || std::tie(a.time_limit->clauses, a.time_limit->defer_to_law) ==
+                                     std::tie(b.time_limit->clauses, b.time_limit->defer_to_law));
+    return c != Column::not_applicable || a.not_applicable.has_value() == b.not_applicable.has_value();
 }
 
 void copy_column(Item& to, const Item& from, Column c) {

@@ -34,9 +34,9 @@ struct Scored {
 };
 
 // For each item of one side, its candidates on the other side at or above the threshold, best first.
-std::vector<std::vector<Scored>> candidates_of(const std::vector<std::vector<double>>& scores, bool by_row,
-                                               double threshold) {
-    std::size_t rows = scores.size(), cols = rows ? scores[0].size() : 0;
+std::vector<std::vector<Scored>> candidates_of(const std::vector<std::vector<double>>& scores, std::size_t cols,
+                                               bool by_row, double threshold) {
+    std::size_t rows = scores.size();
     std::vector<std::vector<Scored>> out(by_row ? rows : cols);
     for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t c = 0; c < cols; ++c)
@@ -139,8 +139,8 @@ Matching match_items(const Catalog& old_catalog, const Catalog& new_catalog, con
             bool by_name = !has_usable_id(a) || !has_usable_id(b);
             if (!old_done[o] && !new_done[n] && by_name) scores[o][n] = name_similarity(a, b);
         }
-    auto for_old = candidates_of(scores, true, options.threshold);
-    auto for_new = candidates_of(scores, false, options.threshold);
+    auto for_old = candidates_of(scores, new_left.size(), true, options.threshold);
+    auto for_new = candidates_of(scores, new_left.size(), false, options.threshold);
     for (std::size_t o = 0; o < old_left.size(); ++o) {
         auto best = unique_best(for_old[o], options.margin);
         if (best && unique_best(for_new[*best], options.margin) == o) {
@@ -155,7 +155,7 @@ Matching match_items(const Catalog& old_catalog, const Catalog& new_catalog, con
             Ambiguity a{in_old, left[k], {}, lists[k][0].score};
             for (const auto& s : lists[k])
                 if (lists[k][0].score - s.score < options.margin) a.candidates.push_back(others[s.other]);
-            out.ambiguous.push_back(std::move(a));
+            if (a.candidates.size() > 1) out.ambiguous.push_back(std::move(a));
         }
     };
     report_ambiguous(true, old_left, new_left, for_old, old_done);

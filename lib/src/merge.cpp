@@ -253,7 +253,7 @@ MergeResult merge_catalogs(const Catalog& base, const Catalog& ours, const Catal
 std::string write_with_conflicts(const MergeResult& result) {
     pugi::xml_document doc;
     std::string canonical = write_catalog(result.catalog);
-    doc.load_buffer(canonical.data(), canonical.size());
+    doc.load_buffer(canonical.data(), canonical.size(), pugi::parse_default | pugi::parse_declaration);
     auto root = doc.document_element();
     for (const auto& c : result.conflicts) {
         pugi::xml_node holder = root;

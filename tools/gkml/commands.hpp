@@ -29,5 +29,7 @@ void add_calendar(CLI::App& app, int& exit_code);
 void add_workdays(CLI::App& app, int& exit_code);
 void add_stats(CLI::App& app, int& exit_code);
 void add_diff(CLI::App& app, int& exit_code);
+void add_merge(CLI::App& app, int& exit_code);
+void add_merge_driver(CLI::App& app, int& exit_code);
 
 }  // namespace gkml::cli

@@ -130,9 +130,10 @@ std::string to_text(const CatalogDiff& diff, const Catalog& old_catalog, const C
                 out << inline_diff(c.pieces, paint) << "\n";
                 continue;
             }
-            for (const auto& m : c.removed) out << paint("−" + m, "31") << "  ";
-            for (const auto& m : c.added) out << paint("+" + m, "32") << "  ";
-            out << "\n";
+            std::string members;
+            for (const auto& m : c.removed) members += (members.empty() ? "" : "  ") + paint("−" + m, "31");
+            for (const auto& m : c.added) members += (members.empty() ? "" : "  ") + paint("+" + m, "32");
+            out << members << "\n";
         }
     }
     for (const auto& a : diff.ambiguous) {

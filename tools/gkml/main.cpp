@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
     gkml::cli::add_workdays(app, exit_code);
     gkml::cli::add_stats(app, exit_code);
     gkml::cli::add_diff(app, exit_code);
+    gkml::cli::add_merge(app, exit_code);
+    gkml::cli::add_merge_driver(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

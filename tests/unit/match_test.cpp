@@ -1,0 +1,79 @@
+#include <catch2/catch.hpp>
+
+#include "gkml/match.hpp"
+#include "gkml/xml.hpp"
+
+namespace {
+
+gkml::Item item(std::string id, std::string category, std::string name) {
+    gkml::Item i;
+    i.id = std::move(id);
+    i.levels = {gkml::Level::township};
+    i.category = std::move(category);
+    i.name = std::move(name);
+    return i;
+}
+
+gkml::Catalog catalog_of(std::vector<gkml::Item> items, std::string code = "20") {
+    gkml::Catalog c;
+    c.fields.push_back(gkml::Field{code, "社会救助", std::nullopt, std::move(items), {}});
+    return c;
+}
+
+gkml::Catalog read(const std::string& name) {
+    return *gkml::read_catalog(std::string(GKML_SOURCE_DIR) + "/tests/data/diff/" + name);
+}
+
+}  // namespace
+
+TEST_CASE("names are compared with widths folded, punctuation and spaces ignored", "[match]") {
+    CHECK(gkml::normalized_name("办事指南（ 申请条件 ）") == gkml::normalized_name("办事指南(申请条件)"));
+    CHECK(gkml::normalized_name("《条例》、ＡＢＣ 123") == "条例abc123");
+    CHECK(gkml::text_similarity("办事指南", "办事指南") == 1.0);
+    CHECK(gkml::text_similarity("办事指南", "办事指南信息") == Approx(0.8));
+    CHECK(gkml::text_similarity("政策文件", "审核信息") == 0.0);
+}
+
+TEST_CASE("items with ids pair by id, across fields", "[match]") {
+    auto old_catalog = read("standard-v1.xml");
+    auto new_catalog = read("standard-v2.xml");
+    auto m = gkml::match_items(old_catalog, new_catalog);
+    REQUIRE(m.pairs.size() == 4);
+    CHECK(m.pairs[0].kind == gkml::MatchKind::id);
+    SECTION("an item moved to another field with a new id and the same content is a rename") {
+        const auto& moved = m.pairs[3];
+        CHECK(gkml::item_at(old_catalog, moved.old_item).id == "20-004");
+        CHECK(gkml::item_at(new_catalog, moved.new_item).id == "21-001");
+        CHECK(moved.kind == gkml::MatchKind::renamed);
+    }
+    CHECK(m.only_old.empty());
+    CHECK(m.only_new.size() == 2);
+    CHECK(m.ambiguous.empty());
+}
+
+TEST_CASE("an imported table without ids pairs by name with a score", "[match]") {
+    auto standard = catalog_of({item("20-001", "最低生活保障", "办事指南"), item("20-002", "最低生活保障", "审核信息"),
+                                item("20-003", "临时救助", "政策文件")});
+    auto imported = catalog_of({item("", "最低生活保障", "办事指南（申请）"), item("", "临时救助", "政策 文件"),
+                                item("", "特困供养", "供养标准")});
+    auto m = gkml::match_items(standard, imported);
+    REQUIRE(m.pairs.size() == 2);
+    CHECK(m.pairs[0].kind == gkml::MatchKind::name);
+    CHECK(m.pairs[0].score < 1.0);
+    CHECK(m.pairs[0].score >= 0.8);
+    CHECK(gkml::item_at(imported, m.pairs[1].new_item).name == "政策 文件");
+    CHECK(m.pairs[1].score == 1.0);
+    CHECK(m.only_old.size() == 1);
+    CHECK(m.only_new.size() == 1);
+}
+
+TEST_CASE("two equally close candidates are reported, never paired silently", "[match]") {
+    auto standard = catalog_of({item("20-001", "最低生活保障", "办事指南"), item("20-002", "最低生活保障", "办事指南")});
+    auto imported = catalog_of({item("", "最低生活保障", "办事指南")});
+    auto m = gkml::match_items(standard, imported);
+    CHECK(m.pairs.empty());
+    REQUIRE(m.ambiguous.size() == 1);
+    CHECK_FALSE(m.ambiguous[0].in_old);
+    CHECK(m.ambiguous[0].candidates.size() == 2);
+    CHECK(m.only_new.size() == 1);
+}
