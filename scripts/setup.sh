@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 build_dir="${1:-build}"
 
 packages=(g++ cmake ninja-build pkg-config libpugixml-dev libxml2-dev libxml2-utils libcli11-dev catch2
-          nlohmann-json3-dev libicu-dev libsqlitecpp-dev libsqlite3-dev)
+          nlohmann-json3-dev libicu-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev
+          libxlsxwriter-dev libzip-dev libgumbo-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
