@@ -148,7 +148,7 @@ TEST_CASE("standard v1 to v2: reworded, added, deprecated, moved, each typed", "
     CHECK(diff.header[0].what == "version");
 }
 
-TEST_CASE("--field keeps the items of one field", "[diff]") {
+TEST_CASE("a --field filter keeps the items of one field", "[diff]") {
     gkml::DiffOptions options;
     options.field = "21";
     auto diff = gkml::diff_catalogs(read("standard-v1.xml"), read("standard-v2.xml"), options);

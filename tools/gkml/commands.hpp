@@ -3,10 +3,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <expected>
 #include <filesystem>
 #include <string>
 
 #include "gkml/error.hpp"
+#include "gkml/model.hpp"
 
 namespace gkml::cli {
 
@@ -31,5 +33,19 @@ void add_stats(CLI::App& app, int& exit_code);
 void add_diff(CLI::App& app, int& exit_code);
 void add_merge(CLI::App& app, int& exit_code);
 void add_merge_driver(CLI::App& app, int& exit_code);
+void add_ingest(CLI::App& app, int& exit_code);
+void add_coverage(CLI::App& app, int& exit_code);
+void add_history(CLI::App& app, int& exit_code);
+void add_init(CLI::App& app, int& exit_code);
+void add_import(CLI::App& app, int& exit_code);
+void add_export(CLI::App& app, int& exit_code);
+void add_template(CLI::App& app, int& exit_code);
+
+// The standard catalog set of a folder (default: the bundled catalogs/standard), joined into one.
+std::expected<Catalog, Error> load_standard(const std::filesystem::path& folder);
+
+// A unit by its code: name and level from the registry when one is given, else from `name` and `level`.
+std::expected<UnitRef, Error> unit_of(const std::string& code, const std::filesystem::path& units,
+                                      const std::string& name, const std::string& level);
 
 }  // namespace gkml::cli

@@ -18,6 +18,13 @@ int main(int argc, char** argv) {
     gkml::cli::add_diff(app, exit_code);
     gkml::cli::add_merge(app, exit_code);
     gkml::cli::add_merge_driver(app, exit_code);
+    gkml::cli::add_ingest(app, exit_code);
+    gkml::cli::add_coverage(app, exit_code);
+    gkml::cli::add_history(app, exit_code);
+    gkml::cli::add_init(app, exit_code);
+    gkml::cli::add_import(app, exit_code);
+    gkml::cli::add_export(app, exit_code);
+    gkml::cli::add_template(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -26,7 +26,16 @@ struct CsvRow {
 // are skipped. An unterminated quote is an error with its line.
 std::expected<std::vector<CsvRow>, Error> parse_csv(std::string_view text, std::string_view file);
 
+// decode_text, then parse_csv; a file without even a header row is an error.
+std::expected<std::vector<CsvRow>, Error> read_csv(std::string_view bytes, std::string_view file);
+
+// The cell of `column` in `row`; empty when there is no such column or the row is shorter.
+std::string cell_of(const CsvRow& row, std::optional<std::size_t> column);
+
 // The column whose header is one of `names` (full-width folded, spaces dropped, ASCII case ignored).
 std::optional<std::size_t> column_of(const std::vector<std::string>& header, std::initializer_list<std::string_view> names);
+
+// UTF-8 with a BOM and CRLF line ends, as Excel expects; cells quoted only where they must be.
+std::string write_csv(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace gkml

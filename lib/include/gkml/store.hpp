@@ -1,0 +1,88 @@
+// The store: one SQLite file holding units, catalog and ledger snapshots, and ledger records.
+//
+// Opened in WAL mode with a busy timeout, so several processes can ingest at once; each put is one
+// IMMEDIATE transaction for one unit. Putting the same content again (same hash, unit and kind) is a
+// no-op. Every other put makes a snapshot; what the store held as of any snapshot can be read back.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gkml/error.hpp"
+#include "gkml/ledger.hpp"
+#include "gkml/model.hpp"
+#include "gkml/units.hpp"
+
+namespace gkml {
+
+enum class SnapshotKind { catalog, ledger };
+
+struct Snapshot {
+    std::int64_t id = 0;  // ascending in ingest order
+    std::string unit;
+    SnapshotKind kind = SnapshotKind::catalog;
+    std::string source;  // the file it came from
+    std::string taken;   // UTC, YYYY-MM-DDTHH:MM:SSZ
+    bool operator==(const Snapshot&) const = default;
+};
+
+inline constexpr std::int64_t latest_snapshot = std::numeric_limits<std::int64_t>::max();
+
+// Identifies a file's content for idempotent ingest (64-bit FNV-1a, hex).
+std::string content_hash(std::string_view bytes);
+
+std::string_view to_string(SnapshotKind);
+
+class Store {
+public:
+    // Creates the file if needed and migrates it to the current schema version.
+    static std::expected<Store, Error> open(const std::filesystem::path& file);
+    static constexpr int schema_version = 1;
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    // Registry rows replace the units of the same code.
+    std::expected<void, Error> put_units(const std::vector<Unit>& units);
+
+    // A unit catalog (its meta names the unit). Its fields replace the same fields of earlier
+    // snapshots. nullopt: this content was already ingested for this unit.
+    std::expected<std::optional<Snapshot>, Error> put_catalog(const Catalog& catalog, std::string_view source,
+                                                              std::string_view hash);
+
+    // Records already held for the unit (same item, dates, channel, title, url and id) are kept once.
+    std::expected<std::optional<Snapshot>, Error> put_ledger(const Ledger& ledger, std::string_view source,
+                                                             std::string_view hash);
+
+    std::expected<std::vector<Unit>, Error> units() const;  // by code
+
+    // Snapshots of one unit, or of all when `unit` is empty, by id.
+    std::expected<std::vector<Snapshot>, Error> snapshots(std::string_view unit = {}) const;
+
+    // The unit's catalog as of a snapshot: for each field, the newest version ingested up to it.
+    std::expected<std::optional<Catalog>, Error> catalog_of(std::string_view unit,
+                                                            std::int64_t as_of = latest_snapshot) const;
+
+    // The unit's records ingested up to a snapshot, by item, formed, published.
+    std::expected<std::vector<Record>, Error> records_of(std::string_view unit,
+                                                         std::int64_t as_of = latest_snapshot) const;
+
+    // The newest formed date of any record.
+    std::expected<std::optional<Date>, Error> latest_formed() const;
+
+    struct Impl;
+
+private:
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gkml

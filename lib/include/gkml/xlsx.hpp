@@ -1,0 +1,33 @@
+// The catalog as an Excel/WPS workbook, and back: a cover sheet with the catalog's attributes and
+// instructions, then one sheet per field laid out like the national table.
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <string>
+#include <string_view>
+
+#include "gkml/error.hpp"
+#include "gkml/model.hpp"
+#include "gkml/tabular.hpp"
+
+namespace gkml {
+
+// The workbook's bytes. The standard's columns are locked (protection without a password), the
+// unit's columns open; drop-downs on the √ columns; frozen headers.
+std::expected<std::string, Error> catalog_to_xlsx(const Catalog& catalog);
+
+// What a workbook may hold before it is refused as a zip bomb or a runaway sheet.
+struct XlsxLimits {
+    std::size_t max_entry_bytes = 64u << 20;  // uncompressed size of one part
+    std::size_t max_total_bytes = 256u << 20;
+    std::size_t max_rows = 100'000;           // per sheet
+    std::size_t max_columns = 256;
+};
+
+// Any workbook whose sheets look like the national table (merged cells spread); the cover sheet, when
+// present, restores the catalog's attributes. Cells that map nowhere are reported by sheet and address.
+std::expected<Imported, Error> catalog_from_xlsx(std::string_view bytes, const ImportOptions& options,
+                                                 const XlsxLimits& limits = {});
+
+}  // namespace gkml

@@ -1,0 +1,225 @@
+#include "gkml/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+
+#include "gkml/calendar.hpp"
+
+namespace gkml {
+
+namespace {
+
+std::string escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string percent(const Ratio& r) {
+    auto v = r.value();
+    return v ? fmt::format("{:.0f}%", *v * 100) : "—";
+}
+
+std::string fraction(const Ratio& r) { return r.den ? fmt::format("{}/{}", r.num, r.den) : ""; }
+
+// Red (0%) through amber to green (100%); grey where nothing was expected.
+std::string colour(const Ratio& r) {
+    auto v = r.value();
+    if (!v) return "#e8e8e8";
+    return fmt::format("hsl({:.0f},62%,{:.0f}%)", *v * 120.0, 78.0 - *v * 8.0);
+}
+
+std::string figure_cell(const Ratio& r) {
+    return fmt::format(R"(<td class="num" style="background:{}" title="{}">{}</td>)", colour(r), fraction(r), percent(r));
+}
+
+constexpr std::string_view figure_names_zh[] = {"目录覆盖", "要素完整", "渠道齐全", "按要求公开", "按时公开"};
+
+constexpr std::string_view style = R"(
+:root{--ink:#1d2733;--line:#c9d1db;--muted:#5b6675;--accent:#b2202a}
+*{box-sizing:border-box}
+body{margin:0;padding:24px 32px;color:var(--ink);font:14px/1.55 "Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;background:#fff}
+h1{font-size:24px;margin:0 0 4px;color:var(--accent)}h2{font-size:19px;margin:32px 0 10px;border-bottom:2px solid var(--accent);padding-bottom:4px}
+h3{font-size:16px;margin:24px 0 8px}.muted{color:var(--muted)}
+table{border-collapse:collapse;margin:6px 0 14px}th,td{border:1px solid var(--line);padding:3px 7px;vertical-align:top}
+th{background:#f1f4f7;font-weight:600}td.num{text-align:right;white-space:nowrap}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:14px 0}.card{border:1px solid var(--line);border-radius:6px;padding:8px 14px;min-width:130px}
+.card b{display:block;font-size:22px}.heat td{width:44px;text-align:center;font-size:12px;padding:3px 2px}
+.heat th.f{writing-mode:vertical-rl;font-size:12px;font-weight:500;height:120px;padding:4px 2px}
+.heat td.na{background:#e8e8e8;color:#888}.unit{page-break-inside:avoid}
+ul.items{margin:4px 0 10px;padding-left:22px}ul.items li{margin:1px 0}
+nav a{margin-right:10px;white-space:nowrap}
+@page{size:A4 landscape;margin:12mm}
+@media print{body{padding:0;font-size:11px}nav,.noprint{display:none}h2{page-break-before:always}h2.first{page-break-before:avoid}
+.summary{font-size:10px}.summary th,.summary td{padding:1px 4px}}
+)";
+
+std::string trend_svg(const std::vector<TrendPoint>& trend) {
+    const int width = 760, height = 260, left = 44, right = 150, top = 16, bottom = 40;
+    const int plot_w = width - left - right, plot_h = height - top - bottom;
+    static constexpr std::string_view colours[] = {"#b2202a", "#d9822b", "#2b7bb9", "#3a9a5b", "#7a4fb0"};
+    std::string svg = fmt::format(
+        R"(<svg class="trend" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="各项指标随快照变化">)",
+        width, height, width, height);
+    for (int p = 0; p <= 100; p += 25) {
+        double y = top + plot_h * (1.0 - p / 100.0);
+        svg += fmt::format(R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#dde3ea"/>)", left, y, left + plot_w, y);
+        svg += fmt::format(R"(<text x="{}" y="{:.1f}" font-size="11" text-anchor="end" fill="#5b6675">{}%</text>)",
+                           left - 6, y + 4, p);
+    }
+    auto x_of = [&](std::size_t i) {
+        return trend.size() < 2 ? left + plot_w / 2.0 : left + plot_w * static_cast<double>(i) / static_cast<double>(trend.size() - 1);
+    };
+    for (std::size_t i = 0; i < trend.size(); ++i)
+        svg += fmt::format(R"(<text x="{:.1f}" y="{}" font-size="11" text-anchor="middle" fill="#5b6675">{}</text>)",
+                           x_of(i), height - bottom + 18, escape(trend[i].label));
+    for (std::size_t s = 0; s < std::size(figure_names_zh); ++s) {
+        std::string points;
+        for (std::size_t i = 0; i < trend.size(); ++i) {
+            auto v = scored(trend[i].figures)[s].second.value();
+            if (!v) continue;
+            double y = top + plot_h * (1.0 - *v);
+            points += fmt::format("{:.1f},{:.1f} ", x_of(i), y);
+            svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"/>)", x_of(i), y, colours[s]);
+        }
+        if (!points.empty())
+            svg += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>)", colours[s], points);
+        double ly = top + 14 + 20.0 * static_cast<double>(s);
+        svg += fmt::format(R"(<rect x="{}" y="{:.1f}" width="12" height="12" fill="{}"/>)", left + plot_w + 16, ly - 10, colours[s]);
+        svg += fmt::format(R"(<text x="{}" y="{:.1f}" font-size="12" fill="#1d2733">{}</text>)", left + plot_w + 34, ly,
+                           figure_names_zh[s]);
+    }
+    return svg + "</svg>";
+}
+
+std::string item_list(const std::vector<ItemRef>& items) {
+    std::string out = R"(<ul class="items">)";
+    for (const auto& i : items)
+        out += fmt::format("<li><code>{}</code> {} · {}</li>", escape(i.id), escape(i.category), escape(i.name));
+    return out + "</ul>";
+}
+
+std::string level_zh(Level level) { return std::string(label_zh(level)); }
+
+}  // namespace
+
+std::string report_html(const ReportInput& input) {
+    const auto& cov = input.coverage;
+    std::map<std::string, std::string> field_names;
+    for (const auto& f : input.fields) field_names[f.code] = f.name;
+
+    // Worst first: what the office has to chase is on top.
+    std::vector<const UnitCoverage*> units;
+    for (const auto& u : cov.units) units.push_back(&u);
+    std::ranges::stable_sort(units, [](const UnitCoverage* a, const UnitCoverage* b) {
+        return a->figures.catalog.value().value_or(1.0) < b->figures.catalog.value().value_or(1.0);
+    });
+
+    std::string html = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
+    html += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
+    html += "<title>" + escape(input.title) + "</title><style>" + std::string(style) + "</style></head><body>\n";
+    html += "<h1>" + escape(input.title) + "</h1>";
+    html += fmt::format(R"(<p class="muted">统计期间 {}（{} 至 {}）· 数据截至 {} · 共 {} 个单位</p>)", escape(cov.period.label),
+                        format_date(cov.period.from), format_date(cov.period.to), escape(input.as_of), cov.units.size());
+    html += R"(<nav class="noprint"><a href="#summary">汇总表</a><a href="#heat">领域热力图</a><a href="#trend">变化趋势</a><a href="#units">各单位情况</a></nav>)";
+
+    html += R"(<div class="cards">)";
+    auto totals = scored(cov.total);
+    for (std::size_t s = 0; s < totals.size(); ++s)
+        html += fmt::format(R"(<div class="card"><span class="muted">{}</span><b>{}</b><span class="muted">{}</span></div>)",
+                            figure_names_zh[s], percent(totals[s].second), fraction(totals[s].second));
+    html += fmt::format(R"(<div class="card"><span class="muted">长期未更新</span><b>{}</b><span class="muted">{}</span></div>)",
+                        percent(cov.total.stale), fraction(cov.total.stale));
+    html += "</div>\n";
+
+    html += R"(<h2 id="summary" class="first">汇总表</h2><p class="muted">按目录覆盖率从低到高排列；格内为比例，悬停可见分子/分母。</p>)";
+    html += R"(<table class="summary"><thead><tr><th>单位</th><th>代码</th><th>层级</th>)";
+    for (auto name : figure_names_zh) html += "<th>" + std::string(name) + "</th>";
+    html += "<th>长期未更新</th><th>缺失事项</th><th>逾期记录</th></tr></thead><tbody>";
+    for (const auto* u : units) {
+        html += fmt::format(R"(<tr><td><a href="#u-{}">{}</a></td><td>{}</td><td>{}</td>)", escape(u->code), escape(u->name),
+                            escape(u->code), level_zh(u->level));
+        for (const auto& [name, ratio] : scored(u->figures)) html += figure_cell(ratio);
+        html += fmt::format(R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>)",
+                            percent(u->figures.stale), u->missing.size(), u->late.size());
+    }
+    html += "</tbody></table>\n";
+
+    html += R"(<h2 id="heat">领域热力图</h2><p class="muted">每格为该单位在该领域的目录覆盖率；灰色表示该单位在该领域无适用事项或已说明未涉及。</p>)";
+    html += R"(<table class="heat"><thead><tr><th>单位</th>)";
+    for (const auto& f : input.fields)
+        html += fmt::format(R"(<th class="f" title="{}">{} {}</th>)", escape(f.name), escape(f.code), escape(f.name));
+    html += "</tr></thead><tbody>";
+    for (const auto* u : units) {
+        std::map<std::string, const Figures*> by_field;
+        for (const auto& ff : u->fields) by_field[ff.code] = &ff.figures;
+        html += "<tr><th>" + escape(u->name) + "</th>";
+        for (const auto& f : input.fields) {
+            auto it = by_field.find(f.code);
+            Ratio r = it == by_field.end() ? Ratio{} : it->second->catalog;
+            html += fmt::format(R"(<td class="cell{}" data-unit="{}" data-field="{}" style="background:{}" title="{} · {} {}">{}</td>)",
+                                r.den ? "" : " na", escape(u->code), escape(f.code), colour(r), escape(u->name),
+                                escape(f.name), fraction(r), r.den ? percent(r) : "—");
+        }
+        html += "</tr>";
+    }
+    html += "</tbody></table>\n";
+
+    html += R"(<h2 id="trend">变化趋势</h2>)";
+    if (input.trend.empty())
+        html += R"(<p class="muted">尚无历史快照。</p>)";
+    else
+        html += trend_svg(input.trend);
+
+    html += R"(<h2 id="units">各单位情况</h2>)";
+    for (const auto* u : units) {
+        html += fmt::format(R"(<section class="unit" id="u-{}"><h3>{} <span class="muted">{} · {}</span></h3>)", escape(u->code),
+                            escape(u->name), escape(u->code), level_zh(u->level));
+        html += "<table><thead><tr><th>领域</th>";
+        for (auto name : figure_names_zh) html += "<th>" + std::string(name) + "</th>";
+        html += "</tr></thead><tbody>";
+        for (const auto& ff : u->fields) {
+            if (!ff.figures.catalog.den && !ff.figures.disclosure.den) continue;
+            html += fmt::format("<tr><td>{} {}</td>", escape(ff.code), escape(field_names[ff.code]));
+            for (const auto& [name, ratio] : scored(ff.figures)) html += figure_cell(ratio);
+            html += "</tr>";
+        }
+        html += "</tbody></table>";
+        if (!u->missing.empty())
+            html += fmt::format("<p><b>目录中缺少的标准事项（{}）</b></p>", u->missing.size()) + item_list(u->missing);
+        if (!u->undisclosed.empty())
+            html += fmt::format("<p><b>期内未按要求公开的事项（{}）</b></p>", u->undisclosed.size()) + item_list(u->undisclosed);
+        if (!u->stale.empty())
+            html += fmt::format("<p><b>长期未更新的事项（{}）</b></p>", u->stale.size()) + item_list(u->stale);
+        if (!u->late.empty()) {
+            html += fmt::format("<p><b>逾期公开的记录（{}）</b></p>", u->late.size());
+            html += "<table><thead><tr><th>事项</th><th>信息形成</th><th>应公开日期</th><th>实际公开</th><th>逾期工作日</th></tr></thead><tbody>";
+            for (const auto& l : u->late)
+                html += fmt::format(R"(<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
+                                    escape(l.item), format_date(l.formed), format_date(l.due), format_date(l.published),
+                                    (std::chrono::sys_days(l.published) - std::chrono::sys_days(l.due)).count());
+            html += "</tbody></table>";
+        }
+        if (!u->local.empty())
+            html += fmt::format("<p><b>本单位自设事项（{}，不计入覆盖率）</b></p>", u->local.size()) + item_list(u->local);
+        if (!u->unmatched.empty())
+            html += fmt::format("<p><b>未能对应标准的事项（{}）</b></p>", u->unmatched.size()) + item_list(u->unmatched);
+        html += "</section>\n";
+    }
+    html += R"(<p class="muted">由 gkml 生成：目录覆盖按单位层级计算适用的标准事项，说明理由的“不适用”不计入分母；期限按国务院办公厅节假日安排通知的工作日计算。</p>)";
+    html += "</body></html>\n";
+    return html;
+}
+
+}  // namespace gkml

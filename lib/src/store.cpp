@@ -1,0 +1,318 @@
+#include "gkml/store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "gkml/xml.hpp"
+
+namespace gkml {
+
+namespace {
+
+// Migration N brings a database from user_version N to N + 1; never edit one that has shipped.
+constexpr std::array<std::string_view, Store::schema_version> migrations{
+    R"(CREATE TABLE units (
+         code   TEXT PRIMARY KEY,
+         name   TEXT NOT NULL,
+         level  TEXT NOT NULL,
+         parent TEXT NOT NULL DEFAULT '',
+         fields TEXT NOT NULL DEFAULT ''
+       );
+       CREATE TABLE snapshots (
+         id     INTEGER PRIMARY KEY AUTOINCREMENT,
+         unit   TEXT NOT NULL,
+         kind   TEXT NOT NULL CHECK (kind IN ('catalog', 'ledger')),
+         source TEXT NOT NULL,
+         hash   TEXT NOT NULL,
+         taken  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+         UNIQUE (hash, unit, kind)
+       );
+       CREATE INDEX snapshots_by_unit ON snapshots (unit, id);
+       CREATE TABLE catalog_fields (
+         snapshot INTEGER NOT NULL REFERENCES snapshots (id),
+         field    TEXT NOT NULL,
+         xml      TEXT NOT NULL,
+         PRIMARY KEY (snapshot, field)
+       );
+       CREATE TABLE records (
+         unit      TEXT NOT NULL,
+         item      TEXT NOT NULL,
+         formed    TEXT NOT NULL,
+         published TEXT NOT NULL,
+         channel   TEXT NOT NULL,
+         title     TEXT NOT NULL,
+         url       TEXT NOT NULL,
+         record_id TEXT NOT NULL,
+         snapshot  INTEGER NOT NULL REFERENCES snapshots (id),
+         UNIQUE (unit, item, formed, published, channel, title, url, record_id)
+       );
+       CREATE INDEX records_by_unit ON records (unit, snapshot);)"};
+
+constexpr int busy_timeout_ms = 60'000;
+
+Error database_error(const std::exception& e, const std::filesystem::path& file) {
+    return Error{ErrorKind::database, e.what(), file.string(), 0};
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : " ") + p;
+    return out;
+}
+
+std::vector<std::string> split(const std::string& text) {
+    std::vector<std::string> out;
+    for (std::size_t at = 0; at < text.size();) {
+        auto end = std::min(text.find(' ', at), text.size());
+        out.push_back(text.substr(at, end - at));
+        at = end + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+struct Store::Impl {
+    std::filesystem::path file;
+    SQLite::Database db;
+
+    explicit Impl(const std::filesystem::path& path)
+        : file(path), db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms) {}
+
+    // Runs `body` inside an IMMEDIATE transaction: the write lock is taken up front, so two writers
+    // queue on the busy timeout instead of failing when one upgrades its read lock.
+    template <typename F>
+    auto write(F&& body) -> std::expected<decltype(body()), Error> {
+        try {
+            SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+            if constexpr (std::is_void_v<decltype(body())>) {
+                body();
+                transaction.commit();
+                return {};
+            } else {
+                auto result = body();
+                transaction.commit();
+                return result;
+            }
+        } catch (const std::exception& e) {
+            return std::unexpected(database_error(e, file));
+        }
+    }
+
+    template <typename F>
+    auto read(F&& body) const -> std::expected<decltype(body()), Error> {
+        try {
+            return body();
+        } catch (const std::exception& e) {
+            return std::unexpected(database_error(e, file));
+        }
+    }
+
+    bool already_ingested(std::string_view hash, std::string_view unit, SnapshotKind kind) {
+        SQLite::Statement q(db, "SELECT 1 FROM snapshots WHERE hash = ? AND unit = ? AND kind = ?");
+        q.bind(1, std::string(hash));
+        q.bind(2, std::string(unit));
+        q.bind(3, std::string(to_string(kind)));
+        return q.executeStep();
+    }
+
+    Snapshot new_snapshot(std::string_view unit, SnapshotKind kind, std::string_view source, std::string_view hash) {
+        SQLite::Statement insert(db, "INSERT INTO snapshots (unit, kind, source, hash) VALUES (?, ?, ?, ?) RETURNING id, taken");
+        insert.bind(1, std::string(unit));
+        insert.bind(2, std::string(to_string(kind)));
+        insert.bind(3, std::string(source));
+        insert.bind(4, std::string(hash));
+        insert.executeStep();
+        Snapshot out{insert.getColumn(0).getInt64(), std::string(unit), kind, std::string(source), insert.getColumn(1).getString()};
+        while (insert.executeStep()) {}
+        return out;
+    }
+
+    void put_unit(const Unit& unit, bool replace) {
+        SQLite::Statement q(db, std::string(replace ? "INSERT OR REPLACE" : "INSERT OR IGNORE") +
+                                    " INTO units (code, name, level, parent, fields) VALUES (?, ?, ?, ?, ?)");
+        q.bind(1, unit.code);
+        q.bind(2, unit.name);
+        q.bind(3, std::string(level_name(unit.level)));
+        q.bind(4, unit.parent);
+        q.bind(5, joined(unit.fields));
+        q.exec();
+    }
+
+    void migrate() {
+        int version = db.execAndGet("PRAGMA user_version").getInt();
+        if (version > Store::schema_version)
+            throw std::runtime_error("the database has schema version " + std::to_string(version) +
+                                     ", newer than this gkml knows (" + std::to_string(Store::schema_version) + ")");
+        for (; version < Store::schema_version; ++version) db.exec(std::string(migrations[static_cast<std::size_t>(version)]));
+        db.exec("PRAGMA user_version = " + std::to_string(version));
+    }
+};
+
+std::string content_hash(std::string_view bytes) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
+    char out[17];
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+    return out;
+}
+
+std::string_view to_string(SnapshotKind kind) { return kind == SnapshotKind::catalog ? "catalog" : "ledger"; }
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+std::expected<Store, Error> Store::open(const std::filesystem::path& file) {
+    std::unique_ptr<Impl> impl;
+    try {
+        impl = std::make_unique<Impl>(file);
+        impl->db.exec("PRAGMA journal_mode = WAL");
+        impl->db.exec("PRAGMA foreign_keys = ON");
+    } catch (const std::exception& e) {
+        return std::unexpected(database_error(e, file));
+    }
+    if (auto migrated = impl->write([&] { impl->migrate(); }); !migrated) return std::unexpected(migrated.error());
+    return Store(std::move(impl));
+}
+
+std::expected<void, Error> Store::put_units(const std::vector<Unit>& units) {
+    return impl_->write([&] {
+        for (const auto& unit : units) impl_->put_unit(unit, true);
+    });
+}
+
+std::expected<std::optional<Snapshot>, Error> Store::put_catalog(const Catalog& catalog, std::string_view source,
+                                                                 std::string_view hash) {
+    if (!catalog.meta.unit)
+        return std::unexpected(Error{ErrorKind::invalid_input, "the catalog names no unit", std::string(source), 0});
+    const auto& unit = *catalog.meta.unit;
+    return impl_->write([&]() -> std::optional<Snapshot> {
+        if (impl_->already_ingested(hash, unit.code, SnapshotKind::catalog)) return std::nullopt;
+        impl_->put_unit(Unit{unit.code, unit.name, unit.level, {}, {}}, false);
+        auto snapshot = impl_->new_snapshot(unit.code, SnapshotKind::catalog, source, hash);
+        SQLite::Statement insert(impl_->db, "INSERT OR REPLACE INTO catalog_fields (snapshot, field, xml) VALUES (?, ?, ?)");
+        Catalog one = catalog;
+        one.fields.clear();
+        for (const auto& field : catalog.fields) {
+            one.fields = {field};
+            insert.bind(1, snapshot.id);
+            insert.bind(2, field.code);
+            insert.bind(3, write_catalog(one));
+            insert.exec();
+            insert.reset();
+        }
+        return snapshot;
+    });
+}
+
+std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& ledger, std::string_view source,
+                                                                std::string_view hash) {
+    return impl_->write([&]() -> std::optional<Snapshot> {
+        if (impl_->already_ingested(hash, ledger.unit, SnapshotKind::ledger)) return std::nullopt;
+        auto snapshot = impl_->new_snapshot(ledger.unit, SnapshotKind::ledger, source, hash);
+        SQLite::Statement insert(impl_->db,
+                                 "INSERT OR IGNORE INTO records (unit, item, formed, published, channel, title, url, "
+                                 "record_id, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (const auto& r : ledger.records) {
+            insert.bind(1, ledger.unit);
+            insert.bind(2, r.item);
+            insert.bind(3, format_date(r.formed));
+            insert.bind(4, format_date(r.published));
+            insert.bind(5, std::string(to_string(r.channel)));
+            insert.bind(6, r.title);
+            insert.bind(7, r.url);
+            insert.bind(8, r.id);
+            insert.bind(9, snapshot.id);
+            insert.exec();
+            insert.reset();
+        }
+        return snapshot;
+    });
+}
+
+std::expected<std::vector<Unit>, Error> Store::units() const {
+    return impl_->read([&] {
+        std::vector<Unit> out;
+        SQLite::Statement q(impl_->db, "SELECT code, name, level, parent, fields FROM units ORDER BY code");
+        while (q.executeStep())
+            out.push_back(Unit{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                               level_from(q.getColumn(2).getString()), q.getColumn(3).getString(),
+                               split(q.getColumn(4).getString())});
+        return out;
+    });
+}
+
+std::expected<std::vector<Snapshot>, Error> Store::snapshots(std::string_view unit) const {
+    return impl_->read([&] {
+        std::vector<Snapshot> out;
+        SQLite::Statement q(impl_->db, "SELECT id, unit, kind, source, taken FROM snapshots WHERE ?1 = '' OR unit = ?1 ORDER BY id");
+        q.bind(1, std::string(unit));
+        while (q.executeStep())
+            out.push_back(Snapshot{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                                   q.getColumn(2).getString() == "catalog" ? SnapshotKind::catalog : SnapshotKind::ledger,
+                                   q.getColumn(3).getString(), q.getColumn(4).getString()});
+        return out;
+    });
+}
+
+std::expected<std::optional<Catalog>, Error> Store::catalog_of(std::string_view unit, std::int64_t as_of) const {
+    auto parts = impl_->read([&] {
+        std::vector<std::string> out;
+        // The newest version of each field up to `as_of`; the newest snapshot first, so its header wins.
+        SQLite::Statement q(impl_->db, R"(
+            SELECT cf.xml FROM catalog_fields cf JOIN snapshots s ON s.id = cf.snapshot
+            WHERE s.unit = ?1 AND s.id <= ?2 AND cf.snapshot = (
+                SELECT max(c2.snapshot) FROM catalog_fields c2 JOIN snapshots s2 ON s2.id = c2.snapshot
+                WHERE s2.unit = ?1 AND s2.id <= ?2 AND c2.field = cf.field)
+            ORDER BY cf.snapshot DESC, cf.field)");
+        q.bind(1, std::string(unit));
+        q.bind(2, as_of);
+        while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+        return out;
+    });
+    if (!parts) return std::unexpected(parts.error());
+    if (parts->empty()) return std::optional<Catalog>{};
+    std::optional<Catalog> out;
+    for (const auto& xml : *parts) {
+        auto catalog = parse_catalog(xml, impl_->file.string());
+        if (!catalog) return std::unexpected(Error{ErrorKind::database, "a stored catalog no longer reads: " + catalog.error().message,
+                                                   impl_->file.string(), 0});
+        if (!out)
+            out = std::move(*catalog);
+        else
+            out->fields.push_back(std::move(catalog->fields.front()));
+    }
+    std::ranges::sort(out->fields, {}, &Field::code);
+    return out;
+}
+
+std::expected<std::vector<Record>, Error> Store::records_of(std::string_view unit, std::int64_t as_of) const {
+    return impl_->read([&] {
+        std::vector<Record> out;
+        SQLite::Statement q(impl_->db, R"(
+            SELECT record_id, item, formed, published, channel, title, url FROM records
+            WHERE unit = ? AND snapshot <= ? ORDER BY item, formed, published, rowid)");
+        q.bind(1, std::string(unit));
+        q.bind(2, as_of);
+        while (q.executeStep())
+            out.push_back(Record{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                 *parse_date(q.getColumn(2).getString()), *parse_date(q.getColumn(3).getString()),
+                                 channel_code_from(q.getColumn(4).getString()).value_or(ChannelCode::other),
+                                 q.getColumn(5).getString(), q.getColumn(6).getString()});
+        return out;
+    });
+}
+
+std::expected<std::optional<Date>, Error> Store::latest_formed() const {
+    return impl_->read([&] {
+        auto newest = impl_->db.execAndGet("SELECT max(formed) FROM records");
+        return newest.isNull() ? std::optional<Date>{} : parse_date(newest.getString());
+    });
+}
+
+}  // namespace gkml

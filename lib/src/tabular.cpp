@@ -1,0 +1,1002 @@
+#include "gkml/tabular.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <set>
+#include <span>
+
+#include "gkml/csv.hpp"
+#include "gkml/match.hpp"
+#include "gkml/text.hpp"
+#include "gkml/timelimit.hpp"
+
+namespace gkml {
+
+using namespace std::string_view_literals;
+
+namespace {
+
+constexpr std::string_view tick = "√";
+constexpr std::string_view basis_number_open = "（文号：";
+constexpr std::string_view reconstructed_prefix = "重构：";
+constexpr std::string_view deprecated_word = "停用";
+constexpr std::string_view not_applicable_field = "（未涉及：";
+constexpr std::array<std::string_view, 3> kind_zh{"标准目录", "单位目录", "模板"};
+
+std::string trim(std::string_view s) {
+    constexpr std::array<std::string_view, 5> blanks{" ", "\t", "\r", "\n", "\u3000"};
+    bool again = true;
+    while (again) {
+        again = false;
+        for (auto b : blanks) {
+            if (s.starts_with(b)) s.remove_prefix(b.size()), again = true;
+            if (s.ends_with(b)) s.remove_suffix(b.size()), again = true;
+        }
+    }
+    return std::string{s};
+}
+
+std::vector<std::string> lines_of(std::string_view text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        if (auto line = trim(text.substr(start, end - start)); !line.empty()) out.push_back(std::move(line));
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (const auto& p : parts) {
+        if (!out.empty()) out += separator;
+        out += p;
+    }
+    return out;
+}
+
+// Labels compared without width, spaces or line breaks.
+std::string label_key(std::string_view text) {
+    std::string out;
+    for (char c : fold_width(text))
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') out += c;
+    return out;
+}
+
+bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+
+std::vector<Level> levels_of_label(std::string_view label) {
+    std::string key = label_key(label);
+    std::vector<Level> out;
+    bool county = contains(key, "县") || contains(key, "区");
+    if (!county && (contains(key, "市") || contains(key, "州"))) out.push_back(Level::city);
+    if (county) out.push_back(Level::county);
+    if (contains(key, "乡") || contains(key, "镇") || contains(key, "街")) out.push_back(Level::township);
+    if (contains(key, "村")) out.push_back(Level::village);
+    return out;
+}
+
+ColumnHead recognize(std::string_view label, std::string_view group) {
+    std::string l = label_key(label), g = label_key(group);
+    auto is = [&](Column c) { return ColumnHead{c, std::string{group}, std::string{label}, {}}; };
+    if (l.empty()) return is(Column::extra);
+    if (contains(l, "序号")) return is(Column::seq);
+    if (l == "编号" || l == "事项编号") return is(Column::id);
+    if (contains(l, "领域代码")) return is(Column::field_code);
+    if (contains(l, "领域")) return is(Column::field_name);
+    if (contains(l, "一级事项") || contains(l, "一级目录")) return is(Column::category);
+    if (contains(l, "二级事项") || contains(l, "二级目录") || l == "事项名称" || l == "公开事项") return is(Column::name);
+    if (contains(l, "三级事项") || contains(l, "三级目录")) return is(Column::tertiary);
+    if (contains(l, "条款") || contains(l, "效力") || contains(l, "位阶")) return is(Column::extra);
+    if (contains(l, "内容") || contains(l, "要素")) return is(Column::elements);
+    if (contains(l, "依据")) return is(Column::basis);
+    if (contains(l, "时限")) return is(Column::time_limit);
+    if (contains(l, "主体")) return is(Column::subject);
+    if (contains(l, "渠道") || contains(l, "载体")) return is(Column::channels);
+    if (l == "全社会" || l == "社会") return is(Column::audience_public);
+    if (l.starts_with("特定")) return is(Column::audience_specific);
+    if (l == "主动" || l == "主动公开") return is(Column::proactive);
+    if (l == "依申请" || l == "依申请公开" || l == "申请") return is(Column::on_request);
+    if (auto levels = levels_of_label(l);
+        !levels.empty() && (contains(g, "层级") || l.ends_with("级") || display_width(l) <= 8)) {
+        auto head = is(Column::levels);
+        head.levels = std::move(levels);
+        return head;
+    }
+    if (contains(l, "公开对象") || contains(l, "公开范围")) return is(Column::audience_text);
+    if (contains(l, "公开方式")) return is(Column::mode_text);
+    if (contains(l, "层级")) return is(Column::levels_text);
+    if (contains(l, "不适用")) return is(Column::not_applicable);
+    if (contains(l, "挂靠")) return is(Column::anchor);
+    if (l == "状态") return is(Column::status);
+    if (contains(l, "备注")) return is(Column::note);
+    if (l == "来源") return is(Column::evidence);
+    return is(Column::extra);
+}
+
+// ---- writing cells ----
+
+std::string elements_cell(const Item& item) {
+    std::vector<std::string> lines;
+    for (const auto& e : item.elements)
+        lines.push_back(std::string{e.mark == ElementMark::required   ? "●"
+                                    : e.mark == ElementMark::optional ? "〇"
+                                                                       : ""} +
+                        e.text);
+    return join(lines, "\n");
+}
+
+std::string basis_cell(const Item& item) {
+    std::vector<std::string> lines;
+    for (const auto& s : item.basis)
+        lines.push_back("【" + std::string{label_zh(s.kind)} + "】" + s.title +
+                        (s.number.empty() ? "" : std::string{basis_number_open} + s.number + "）"));
+    return join(lines, "\n");
+}
+
+std::string channels_cell(const Item& item) {
+    std::vector<std::string> lines;
+    for (const auto& c : item.channels)
+        lines.push_back(std::string{c.required ? "■" : "□"} + std::string{label_zh(c.code)} +
+                        (c.code == ChannelCode::other && !c.text.empty() ? "：" + c.text : ""));
+    return join(lines, "\n");
+}
+
+std::string evidence_cell(const Evidence& evidence) {
+    std::vector<std::string> lines;
+    for (const auto& s : evidence.seen) lines.push_back(s.locality.empty() ? s.href : s.href + " " + s.locality);
+    if (!evidence.reconstructed.empty()) lines.push_back(std::string{reconstructed_prefix} + evidence.reconstructed);
+    return join(lines, "\n");
+}
+
+std::string mark(bool on) { return on ? std::string{tick} : std::string{}; }
+
+// ---- reading cells ----
+
+bool is_ticked(std::string_view cell) {
+    static const std::set<std::string, std::less<>> blank{"", "□", "口", "☐", "×", "✗", "否", "无", "-", "—", "/"};
+    return !blank.contains(trim(cell));
+}
+
+std::string strip_ticks(std::string_view cell) {
+    std::string s = trim(cell);
+    for (auto t : {"√"sv, "✓"sv, "✔"sv, "■"sv, "☑"sv, "●"sv})
+        while (s.starts_with(t)) s = trim(std::string_view{s}.substr(t.size()));
+    return s;
+}
+
+std::vector<Element> parse_elements(std::string_view cell) {
+    std::vector<Element> out;
+    for (const auto& line : lines_of(cell)) {
+        std::string_view rest = line;
+        ElementMark mark = ElementMark::unmarked;
+        std::string text;
+        auto flush = [&] {
+            if (auto t = trim(text); !t.empty()) out.push_back({std::move(t), mark});
+            text.clear();
+        };
+        while (!rest.empty()) {
+            std::optional<ElementMark> next;
+            std::size_t len = 0;
+            for (auto [m, v] : {std::pair{"●"sv, ElementMark::required}, {"〇"sv, ElementMark::optional},
+                                {"○"sv, ElementMark::optional}})
+                if (rest.starts_with(m)) next = v, len = m.size();
+            if (next) {
+                flush();
+                mark = *next;
+                rest.remove_prefix(len);
+            } else {
+                text += rest.front();
+                rest.remove_prefix(1);
+            }
+        }
+        flush();
+    }
+    // "1.文件名称 2.文号": a numbered list on one line
+    std::vector<Element> split;
+    for (auto& e : out) {
+        if (!e.text.starts_with("1.") && !e.text.starts_with("1、")) {
+            split.push_back(std::move(e));
+            continue;
+        }
+        std::string_view rest = e.text;
+        int number = 1;
+        std::vector<std::string> parts;
+        while (true) {
+            auto prefix = std::to_string(number);
+            auto here = rest.starts_with(prefix + ".") || rest.starts_with(prefix + "、");
+            if (!here) break;
+            rest.remove_prefix(prefix.size() + (rest[prefix.size()] == '.' ? 1 : "、"sv.size()));
+            auto next = std::to_string(++number);
+            std::size_t at = std::string_view::npos;
+            for (auto sep : {next + ".", next + "、"})
+                if (auto p = rest.find(sep); p != std::string_view::npos && p < at) at = p;
+            parts.push_back(trim(rest.substr(0, at)));
+            if (at == std::string_view::npos) break;
+            rest.remove_prefix(at);
+        }
+        if (parts.size() < 2) {
+            split.push_back(std::move(e));
+            continue;
+        }
+        for (auto& p : parts)
+            if (!p.empty()) split.push_back({std::move(p), e.mark});
+    }
+    return split;
+}
+
+std::vector<BasisSource> parse_basis(std::string_view cell) {
+    std::vector<BasisSource> out;
+    for (auto line : lines_of(cell)) {
+        BasisSource source;
+        if (line.starts_with("【")) {
+            if (auto close = line.find("】"); close != std::string::npos) {
+                std::string tag = label_key(line.substr("【"sv.size(), close - "【"sv.size()));
+                for (auto k : {BasisKind::law, BasisKind::administrative_regulation, BasisKind::departmental_rule,
+                               BasisKind::normative_document, BasisKind::local_regulation, BasisKind::other})
+                    if (tag == label_zh(k)) source.kind = k;
+                if (tag == "条例") source.kind = BasisKind::administrative_regulation;
+                if (tag == "规章" || tag == "部门规章及规范性文件") source.kind = BasisKind::departmental_rule;
+                line = trim(std::string_view{line}.substr(close + "】"sv.size()));
+            }
+        }
+        if (auto open = line.rfind(basis_number_open); open != std::string::npos && line.ends_with("）")) {
+            source.number = line.substr(open + basis_number_open.size(),
+                                        line.size() - open - basis_number_open.size() - "）"sv.size());
+            line.resize(open);
+        }
+        source.title = std::move(line);
+        out.push_back(std::move(source));
+    }
+    return out;
+}
+
+Evidence parse_evidence(std::string_view cell) {
+    Evidence out;
+    for (const auto& line : lines_of(cell)) {
+        if (line.starts_with(reconstructed_prefix)) {
+            out.reconstructed = line.substr(reconstructed_prefix.size());
+            continue;
+        }
+        auto space = line.find(' ');
+        out.seen.push_back({line.substr(0, space), space == std::string::npos ? "" : trim(line.substr(space + 1))});
+    }
+    return out;
+}
+
+// ---- channels ----
+
+struct ChannelWord {
+    std::string_view text;
+    ChannelCode code;
+};
+
+constexpr ChannelWord channel_words[] = {
+    {"政府网站", ChannelCode::website}, {"政府门户网站", ChannelCode::website},
+    {"门户网站", ChannelCode::website}, {"政府公报", ChannelCode::gazette}, {"公报", ChannelCode::gazette},
+    {"两微一端", ChannelCode::weibo_wechat_app}, {"一微一端", ChannelCode::weibo_wechat_app},
+    {"政务新媒体", ChannelCode::weibo_wechat_app}, {"微信公众号", ChannelCode::weibo_wechat_app},
+    {"公众号", ChannelCode::weibo_wechat_app}, {"新媒体", ChannelCode::weibo_wechat_app},
+    {"发布会/听证会", ChannelCode::press_hearing}, {"发布会听证会", ChannelCode::press_hearing},
+    {"新闻发布会", ChannelCode::press_hearing}, {"发布会", ChannelCode::press_hearing},
+    {"听证会", ChannelCode::press_hearing}, {"广播电视", ChannelCode::radio_tv}, {"广播", ChannelCode::radio_tv},
+    {"电视", ChannelCode::radio_tv}, {"纸质媒体", ChannelCode::print}, {"纸质载体", ChannelCode::print},
+    {"报刊", ChannelCode::print}, {"公开查阅点", ChannelCode::reading_point},
+    {"公开查询点", ChannelCode::reading_point}, {"查阅点", ChannelCode::reading_point},
+    {"政务服务中心", ChannelCode::service_center}, {"提供政务服务的场所", ChannelCode::service_center},
+    {"行政服务中心", ChannelCode::service_center}, {"政府服务中心", ChannelCode::service_center},
+    {"便民服务中心", ChannelCode::service_center}, {"便民惠民服务中心", ChannelCode::service_center},
+    {"党群服务中心", ChannelCode::service_center}, {"便民服务站", ChannelCode::service_station},
+    {"入户/现场", ChannelCode::door_to_door}, {"入户", ChannelCode::door_to_door},
+    {"现场", ChannelCode::door_to_door}, {"社区/企事业单位/村公示栏(电子屏)", ChannelCode::bulletin_board},
+    {"社区/企事业单位/村公示栏（电子屏）", ChannelCode::bulletin_board},
+    {"社区/企事业单位、村公示栏（电子屏）", ChannelCode::bulletin_board},
+    {"村居/企事业单位公示栏（电子屏）", ChannelCode::bulletin_board},
+    {"单位/村委会公示栏（电子屏）", ChannelCode::bulletin_board}, {"公示栏（电子屏）", ChannelCode::bulletin_board},
+    {"社区/企事业单位、村公示栏(电子屏)", ChannelCode::bulletin_board},
+    {"村居/企事业单位公示栏(电子屏)", ChannelCode::bulletin_board},
+    {"单位/村委会公示栏(电子屏)", ChannelCode::bulletin_board}, {"公示栏(电子屏)", ChannelCode::bulletin_board},
+    {"线下公示栏", ChannelCode::bulletin_board}, {"行政村公示栏", ChannelCode::bulletin_board},
+    {"乡镇公示栏", ChannelCode::bulletin_board}, {"公示栏", ChannelCode::bulletin_board},
+    {"电子屏", ChannelCode::bulletin_board}, {"精准推送", ChannelCode::targeted_push},
+    {"图书馆", ChannelCode::library}, {"国家档案馆", ChannelCode::archives}, {"档案馆", ChannelCode::archives},
+    {"其他", ChannelCode::other}, {"其它", ChannelCode::other},
+};
+
+enum class Box { none, filled, empty };
+
+constexpr std::array<std::string_view, 8> filled_boxes{"■", "▄", "◆", "þ", "√", "☑", "✔", "▇"};
+constexpr std::array<std::string_view, 3> empty_boxes{"□", "☐", "○"};
+// Look-alikes that are also ordinary characters: boxes only right before a channel name.
+constexpr std::array<std::pair<std::string_view, Box>, 2> lookalike_boxes{{{"口", Box::empty}, {"t", Box::filled}}};
+// "/" separates only between entries: names such as 入户/现场 contain it.
+constexpr std::array<std::string_view, 12> separators{" ", "\n", "\t", "\r", "、", ",", "，", ";", "；", "|", "。", "/"};
+constexpr auto text_stops = std::span{separators}.first(separators.size() - 1);
+
+const ChannelWord* word_at(std::string_view s) {
+    const ChannelWord* best = nullptr;
+    for (const auto& w : channel_words)
+        if (s.starts_with(w.text) && (!best || w.text.size() > best->text.size())) best = &w;
+    return best;
+}
+
+std::size_t prefix_in(std::string_view s, std::span<const std::string_view> set) {
+    for (auto p : set)
+        if (s.starts_with(p)) return p.size();
+    return 0;
+}
+
+// "1." "2、" "(3)" before an entry
+std::size_t numbering_at(std::string_view s) {
+    std::size_t i = s.starts_with("(") ? 1 : 0, digits = 0;
+    while (i + digits < s.size() && s[i + digits] >= '0' && s[i + digits] <= '9') ++digits;
+    if (digits == 0) return 0;
+    auto rest = s.substr(i + digits);
+    if (i == 1) return rest.starts_with(")") ? i + digits + 1 : 0;
+    if (rest.starts_with(".")) return digits + 1;
+    if (rest.starts_with("、")) return digits + "、"sv.size();
+    return 0;
+}
+
+}  // namespace
+
+std::vector<Channel> parse_channels(std::string_view cell) {
+    std::string text{cell};  // not width-folded: the text of `other` channels is kept as written
+    for (auto paren : {" ("sv, " （"sv})
+        for (std::size_t p; (p = text.find(paren)) != std::string::npos;) text.erase(p, 1);
+    struct Entry {
+        Channel channel;
+        Box box;
+    };
+    std::vector<Entry> entries;
+    std::string_view s = text;
+    Box pending = Box::none;
+    auto at_entry_end = [&](std::string_view r) {
+        return r.empty() || prefix_in(r, filled_boxes) || prefix_in(r, empty_boxes) || r.starts_with("\n");
+    };
+    while (!s.empty()) {
+        if (auto n = prefix_in(s, separators)) {
+            s.remove_prefix(n);
+            continue;
+        }
+        if (auto n = prefix_in(s, filled_boxes)) {
+            pending = Box::filled, s.remove_prefix(n);
+            continue;
+        }
+        if (auto n = prefix_in(s, empty_boxes)) {
+            pending = Box::empty, s.remove_prefix(n);
+            continue;
+        }
+        if (auto n = numbering_at(s); n && pending == Box::none) {
+            s.remove_prefix(n);
+            continue;
+        }
+        bool lookalike = false;
+        for (auto [look, box] : lookalike_boxes)
+            if (s.starts_with(look) && word_at(s.substr(look.size())) && !word_at(s)) {
+                pending = box, s.remove_prefix(look.size()), lookalike = true;
+                break;
+            }
+        if (lookalike) continue;
+        Channel channel;
+        if (const auto* word = word_at(s)) {
+            channel.code = word->code;
+            s.remove_prefix(word->text.size());
+            if (word->code == ChannelCode::other) {
+                std::string rest;
+                bool named = s.starts_with(":") || s.starts_with("：") || s.starts_with("_") || s.starts_with("(") ||
+                             s.starts_with("（");
+                while (named && !at_entry_end(s)) rest += s.front(), s.remove_prefix(1);
+                for (auto lead : {":"sv, "："sv, "_"sv})
+                    if (rest.starts_with(lead)) rest = trim(std::string_view{rest}.substr(lead.size()));
+                for (auto [open, close] : {std::pair{"("sv, ")"sv}, {"（"sv, "）"sv}})
+                    if (rest.starts_with(open) && rest.ends_with(close))
+                        rest = rest.substr(open.size(), rest.size() - open.size() - close.size());
+                std::erase(rest, '_');
+                channel.text = trim(rest);
+            }
+        } else {
+            std::string rest;
+            while (!at_entry_end(s) && !prefix_in(s, text_stops)) rest += s.front(), s.remove_prefix(1);
+            channel.text = trim(rest);
+        }
+        entries.push_back({std::move(channel), pending});
+        pending = Box::none;
+    }
+    bool full_checklist =
+        entries.size() >= 10 && std::ranges::any_of(entries, [](const Entry& e) { return e.box == Box::empty; });
+    std::vector<Channel> out;
+    for (auto& [channel, box] : entries) {
+        if (full_checklist && box == Box::empty) continue;
+        channel.required = box != Box::empty;
+        bool seen = std::ranges::any_of(out, [&](const Channel& c) { return c.code == channel.code && c.text == channel.text; });
+        if (!seen) out.push_back(std::move(channel));
+    }
+    return out;
+}
+
+bool is_tick_column(Column c) {
+    return c == Column::audience_public || c == Column::audience_specific || c == Column::proactive ||
+           c == Column::on_request || c == Column::levels;
+}
+
+bool is_unit_column(Column column) {
+    switch (column) {
+        case Column::subject:
+        case Column::channels:
+        case Column::not_applicable:
+        case Column::note: return true;
+        default: return false;
+    }
+}
+
+std::vector<ColumnHead> columns_of(const Catalog& catalog, bool with_field) {
+    bool local = false, deprecated = false, evidence = false, not_applicable = catalog.kind != CatalogKind::standard;
+    std::set<Level> levels;
+    for (const auto& f : catalog.fields)
+        for (const auto& i : f.items) {
+            local |= i.is_local();
+            deprecated |= i.status == ItemStatus::deprecated || !i.replaced_by.empty();
+            evidence |= !i.evidence.empty();
+            not_applicable |= i.not_applicable.has_value();
+            levels.insert(i.levels.begin(), i.levels.end());
+        }
+    std::vector<ColumnHead> out;
+    auto add = [&](Column c, std::string group, std::string label) { out.push_back({c, std::move(group), std::move(label), {}}); };
+    add(Column::seq, "", "序号");
+    add(Column::id, "", "编号");
+    if (with_field) add(Column::field_code, "", "领域代码");
+    add(Column::category, "公开事项", "一级事项");
+    add(Column::name, "公开事项", "二级事项");
+    add(Column::elements, "", "公开内容（要素）");
+    add(Column::basis, "", "公开依据");
+    add(Column::time_limit, "", "公开时限");
+    add(Column::subject, "", "公开主体");
+    add(Column::channels, "", "公开渠道和载体");
+    add(Column::audience_public, "公开对象", "全社会");
+    add(Column::audience_specific, "公开对象", "特定群体");
+    add(Column::proactive, "公开方式", "主动");
+    add(Column::on_request, "公开方式", "依申请");
+    for (auto level : levels) out.push_back({Column::levels, "公开层级", std::string{label_zh(level)}, {level}});
+    if (not_applicable) add(Column::not_applicable, "", "不适用理由");
+    if (local || catalog.kind != CatalogKind::standard) add(Column::anchor, "", "挂靠事项");
+    if (deprecated) add(Column::status, "", "状态");
+    add(Column::note, "", "备注");
+    if (evidence) add(Column::evidence, "", "来源");
+    return out;
+}
+
+std::vector<std::string> cells_of(const Item& item, const Field& field, const std::vector<ColumnHead>& columns,
+                                  std::size_t seq) {
+    std::vector<std::string> out;
+    for (const auto& head : columns) {
+        switch (head.column) {
+            case Column::seq: out.push_back(std::to_string(seq)); break;
+            case Column::id: out.push_back(item.id); break;
+            case Column::field_code: out.push_back(field.code); break;
+            case Column::category: out.push_back(item.category); break;
+            case Column::name: out.push_back(item.name); break;
+            case Column::elements: out.push_back(elements_cell(item)); break;
+            case Column::basis: out.push_back(basis_cell(item)); break;
+            case Column::time_limit: out.push_back(item.time_limit ? item.time_limit->text : ""); break;
+            case Column::subject: out.push_back(item.subject); break;
+            case Column::channels: out.push_back(channels_cell(item)); break;
+            case Column::audience_public: out.push_back(mark(item.audience && item.audience->everyone)); break;
+            case Column::audience_specific: {
+                bool on = item.audience && item.audience->specific;
+                out.push_back(mark(on) + (on && !item.audience->group.empty() ? "（" + item.audience->group + "）" : ""));
+                break;
+            }
+            case Column::proactive: out.push_back(mark(item.mode && item.mode->proactive)); break;
+            case Column::on_request: out.push_back(mark(item.mode && item.mode->on_request)); break;
+            case Column::levels: out.push_back(mark(item.at_level(head.levels.front()))); break;
+            case Column::not_applicable: out.push_back(item.not_applicable ? item.not_applicable->reason : ""); break;
+            case Column::anchor: out.push_back(item.anchor); break;
+            case Column::status:
+                out.push_back(item.status == ItemStatus::deprecated
+                                  ? std::string{deprecated_word} + (item.replaced_by.empty() ? "" : "→" + item.replaced_by)
+                                  : "");
+                break;
+            case Column::note: out.push_back(item.note); break;
+            case Column::evidence: out.push_back(evidence_cell(item.evidence)); break;
+            default: out.emplace_back(); break;
+        }
+    }
+    return out;
+}
+
+std::vector<MetaRow> meta_rows(const Catalog& catalog) {
+    std::vector<MetaRow> out;
+    auto add = [&](std::string label, const std::string& value) {
+        if (!value.empty()) out.emplace_back(std::move(label), value);
+    };
+    add("目录编号", catalog.id);
+    add("版本", catalog.version);
+    add("目录类型", std::string{kind_zh[static_cast<std::size_t>(catalog.kind)]});
+    add("依据标准", catalog.based_on);
+    add("依据标准版本", catalog.based_on_version);
+    add("标题", catalog.meta.title);
+    add("发布机构", catalog.meta.issuer);
+    add("文号", catalog.meta.document_number);
+    add("日期", catalog.meta.date);
+    if (const auto& unit = catalog.meta.unit) {
+        add("单位代码", unit->code);
+        add("单位名称", unit->name);
+        add("单位层级", std::string{label_zh(unit->level)});
+    }
+    for (const auto& s : catalog.meta.sources) add("来源", s.locality.empty() ? s.href : s.href + " " + s.locality);
+    add("说明", catalog.meta.note);
+    for (const auto& f : catalog.fields)
+        add("领域", f.code + " " + f.name +
+                        (f.not_applicable ? std::string{not_applicable_field} + f.not_applicable->reason + "）" : ""));
+    return out;
+}
+
+std::string cell_address(std::size_t row, std::size_t column) {
+    std::string letters;
+    for (std::size_t c = column + 1; c > 0; c = (c - 1) / 26) letters.insert(letters.begin(), char('A' + (c - 1) % 26));
+    return letters + std::to_string(row + 1);
+}
+
+namespace {
+
+std::optional<Level> level_from_zh(std::string_view text) {
+    for (auto level : {Level::city, Level::county, Level::township, Level::village})
+        if (label_zh(level) == text) return level;
+    return std::nullopt;
+}
+
+Catalog catalog_from_meta(const std::vector<MetaRow>& meta) {
+    Catalog c;
+    c.kind = CatalogKind::unit;
+    UnitRef unit;
+    bool has_unit = false;
+    for (const auto& [label, value] : meta) {
+        if (label == "目录编号") c.id = value;
+        else if (label == "版本") c.version = value;
+        else if (label == "目录类型") {
+            for (std::size_t k = 0; k < kind_zh.size(); ++k)
+                if (kind_zh[k] == value) c.kind = static_cast<CatalogKind>(k);
+        } else if (label == "依据标准") c.based_on = value;
+        else if (label == "依据标准版本") c.based_on_version = value;
+        else if (label == "标题") c.meta.title = value;
+        else if (label == "发布机构") c.meta.issuer = value;
+        else if (label == "文号") c.meta.document_number = value;
+        else if (label == "日期") c.meta.date = value;
+        else if (label == "单位代码") unit.code = value, has_unit = true;
+        else if (label == "单位名称") unit.name = value;
+        else if (label == "单位层级") unit.level = level_from_zh(value).value_or(Level::township);
+        else if (label == "来源") {
+            auto space = value.find(' ');
+            c.meta.sources.push_back({value.substr(0, space), space == std::string::npos ? "" : value.substr(space + 1)});
+        } else if (label == "说明") c.meta.note = value;
+        else if (label == "领域") {
+            Field f;
+            auto space = value.find(' ');
+            f.code = value.substr(0, space);
+            f.name = space == std::string::npos ? "" : value.substr(space + 1);
+            if (auto open = f.name.find(not_applicable_field); open != std::string::npos && f.name.ends_with("）")) {
+                f.not_applicable = NotApplicable{f.name.substr(open + not_applicable_field.size(),
+                                                               f.name.size() - open - not_applicable_field.size() - "）"sv.size())};
+                f.name.resize(open);
+            }
+            c.fields.push_back(std::move(f));
+        }
+    }
+    if (has_unit) c.meta.unit = unit;
+    return c;
+}
+
+// The field a text names: a registry name or alias inside it (the longest wins).
+const FieldEntry* field_named_in(std::string_view text, const std::vector<FieldEntry>* registry) {
+    if (!registry) return nullptr;
+    const FieldEntry* best = nullptr;
+    std::size_t best_len = 0;
+    std::string key = label_key(text);
+    for (const auto& f : *registry) {
+        std::vector<std::string_view> names{f.name};
+        names.insert(names.end(), f.aliases.begin(), f.aliases.end());
+        for (auto n : names)
+            if (!n.empty() && contains(key, n) && n.size() > best_len) best = &f, best_len = n.size();
+    }
+    return best;
+}
+
+bool is_field_code(std::string_view s) {
+    return s.size() == 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9';
+}
+
+struct Header {
+    std::size_t first_data_row = 0;
+    std::vector<ColumnHead> columns;
+};
+
+// Distinct kinds of column recognized: a merged title row repeats one text and counts once.
+std::size_t recognized_count(const std::vector<ColumnHead>& heads) {
+    std::set<Column> kinds;
+    for (const auto& h : heads)
+        if (h.column != Column::extra) kinds.insert(h.column);
+    return kinds.size();
+}
+
+std::optional<Header> find_header(const Grid& grid) {
+    for (std::size_t r = 0; r < std::min<std::size_t>(grid.rows.size(), 30); ++r) {
+        const auto& row = grid.rows[r];
+        std::vector<ColumnHead> single;
+        for (const auto& cell : row) single.push_back(recognize(cell, ""));
+        bool names_items = std::ranges::any_of(row, [](const std::string& c) {
+            auto k = label_key(c);
+            return contains(k, "事项") || contains(k, "目录");
+        });
+        if (!names_items || recognized_count(single) < 3) continue;
+        Header header{r + 1, single};
+        if (r + 1 < grid.rows.size()) {
+            const auto& below = grid.rows[r + 1];
+            std::vector<ColumnHead> two;
+            std::size_t sub = 0, unknown = 0;
+            for (std::size_t c = 0; c < std::max(row.size(), below.size()); ++c) {
+                std::string top = c < row.size() ? row[c] : "", low = c < below.size() ? below[c] : "";
+                bool differs = !trim(low).empty() && label_key(low) != label_key(top);
+                auto head = differs ? recognize(low, top) : recognize(top, "");
+                if (differs) ++(head.column == Column::extra ? unknown : sub);
+                if (!differs) head.group.clear();
+                two.push_back(std::move(head));
+            }
+            if (sub >= 2 && sub > unknown) header = Header{r + 2, std::move(two)};
+        }
+        return header;
+    }
+    return std::nullopt;
+}
+
+Diagnostic cell_warning(const ImportOptions& options, const Grid& grid, std::size_t row, std::size_t column,
+                        std::string zh, std::string en, std::string code = "GKML-W101") {
+    auto where = (grid.name.empty() ? "" : grid.name + "!") + cell_address(row, column);
+    return Diagnostic{std::move(code), Severity::warning, options.file, int(row + 1), int(column + 1),
+                      where + "：" + zh, where + ": " + en, ""};
+}
+
+struct PendingItem {
+    std::string field_code;
+    Item item;
+    bool has_levels = false;
+};
+
+struct GridReader {
+    const ImportOptions& options;
+    Imported& result;
+    std::vector<PendingItem>& items;
+
+    // A sheet named "21 养老服务" as gkml writes it, else a field name or alias in the name.
+    std::string field_of_grid(const Grid& grid) {
+        if (grid.name.size() > 3 && is_field_code(std::string_view{grid.name}.substr(0, 2)) && grid.name[2] == ' ')
+            return grid.name.substr(0, 2);
+        if (const auto* f = field_named_in(grid.name, options.registry)) return f->code;
+        return options.field_code;
+    }
+
+    void read(const Grid& grid) {
+        auto header = find_header(grid);
+        if (!header) return;
+        const auto& columns = header->columns;
+        std::string grid_field = field_of_grid(grid);
+        std::vector<std::string> previous;
+        std::optional<TimeLimit> previous_limit;
+        for (std::size_t r = header->first_data_row; r < grid.rows.size(); ++r) {
+            auto row = grid.rows[r];
+            std::vector<std::size_t> filled;
+            for (std::size_t c = 0; c < row.size(); ++c)
+                if (!trim(row[c]).empty()) filled.push_back(c);
+            if (filled.empty()) continue;
+            if (row == grid.rows[header->first_data_row - 1]) continue;  // the header repeated after a page break
+            bool title_row = filled.size() > 1 &&
+                             std::ranges::all_of(filled, [&](std::size_t c) { return row[c] == row[filled.front()]; });
+            if (title_row) {
+                if (const auto* f = field_named_in(row[filled.front()], options.registry)) grid_field = f->code;
+                else
+                    result.diagnostics.push_back(cell_warning(options, grid, r, filled.front(),
+                                                              "这一行不是事项，已跳过：" + trim(row[filled.front()]),
+                                                              "a row that is not an item, skipped"));
+                continue;
+            }
+            for (std::size_t c = 0; c < row.size() && c < columns.size(); ++c)
+                if (is_same_as_above(row[c]) && columns[c].column != Column::time_limit && c < previous.size())
+                    row[c] = previous[c];
+            previous = row;
+            read_row(grid, r, row, columns, grid_field, previous_limit);
+        }
+    }
+
+    void read_row(const Grid& grid, std::size_t r, const std::vector<std::string>& row,
+                  const std::vector<ColumnHead>& columns, const std::string& grid_field,
+                  std::optional<TimeLimit>& previous_limit) {
+        PendingItem pending;
+        Item& item = pending.item;
+        Audience audience;
+        Mode mode;
+        bool has_audience = false, has_mode = false;
+        std::string tertiary, field_code, field_name;
+        std::vector<std::string> extras;
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            std::string cell = trim(row[c]);
+            if (c >= columns.size()) {
+                if (!cell.empty())
+                    result.diagnostics.push_back(cell_warning(options, grid, r, c, "表头之外的单元格，未读取：" + cell,
+                                                              "a cell outside the table's columns, not read"));
+                continue;
+            }
+            const auto& head = columns[c];
+            switch (head.column) {
+                case Column::seq: break;
+                case Column::id: item.id = cell; break;
+                case Column::field_code: field_code = cell; break;
+                case Column::field_name: field_name = cell; break;
+                case Column::category: item.category = cell; break;
+                case Column::name: item.name = cell; break;
+                case Column::tertiary: tertiary = cell; break;
+                case Column::elements: item.elements = parse_elements(cell); break;
+                case Column::basis: item.basis = parse_basis(cell); break;
+                case Column::time_limit:
+                    if (!cell.empty()) {
+                        item.time_limit = resolve_time_limit(cell, previous_limit ? &*previous_limit : nullptr);
+                        previous_limit = item.time_limit;
+                        if (!item.time_limit->parsed())
+                            result.diagnostics.push_back(cell_warning(options, grid, r, c, "公开时限未能解析：" + cell,
+                                                                      "time limit not understood", "GKML-W102"));
+                    }
+                    break;
+                case Column::subject: item.subject = cell; break;
+                case Column::channels: item.channels = parse_channels(cell); break;
+                case Column::audience_public:
+                    has_audience = true;
+                    audience.everyone = is_ticked(cell);
+                    break;
+                case Column::audience_specific:
+                    has_audience = true;
+                    audience.specific = is_ticked(cell);
+                    if (auto group = strip_ticks(cell); audience.specific && !group.empty()) {
+                        if (group.starts_with("（") && group.ends_with("）"))
+                            group = group.substr("（"sv.size(), group.size() - 2 * "（"sv.size());
+                        audience.group = group;
+                    }
+                    break;
+                case Column::audience_text:
+                    has_audience = true;
+                    audience.everyone |= contains(cell, "社会");
+                    audience.specific |= contains(cell, "特定");
+                    break;
+                case Column::proactive:
+                    has_mode = true;
+                    mode.proactive = is_ticked(cell);
+                    break;
+                case Column::on_request:
+                    has_mode = true;
+                    mode.on_request = is_ticked(cell);
+                    break;
+                case Column::mode_text:
+                    has_mode = true;
+                    mode.proactive |= contains(cell, "主动");
+                    mode.on_request |= contains(cell, "申请");
+                    break;
+                case Column::levels:
+                    pending.has_levels = true;
+                    if (is_ticked(cell))
+                        for (auto l : head.levels)
+                            if (!item.at_level(l)) item.levels.push_back(l);
+                    break;
+                case Column::levels_text:
+                    pending.has_levels = true;
+                    for (auto l : levels_of_label(cell))
+                        if (!item.at_level(l)) item.levels.push_back(l);
+                    break;
+                case Column::not_applicable:
+                    if (!cell.empty()) item.not_applicable = NotApplicable{cell};
+                    break;
+                case Column::anchor: item.anchor = cell; break;
+                case Column::status:
+                    if (cell.starts_with(deprecated_word)) {
+                        item.status = ItemStatus::deprecated;
+                        if (auto arrow = cell.find("→"); arrow != std::string::npos)
+                            item.replaced_by = cell.substr(arrow + "→"sv.size());
+                    } else if (!cell.empty()) {
+                        result.diagnostics.push_back(cell_warning(options, grid, r, c, "状态只能是“停用”或“停用→编号”：" + cell,
+                                                                  "status is 停用 or 停用→id"));
+                    }
+                    break;
+                case Column::note: item.note = cell; break;
+                case Column::evidence: item.evidence = parse_evidence(cell); break;
+                case Column::extra:
+                    if (!cell.empty()) extras.push_back(trim(head.label) + "：" + cell);
+                    break;
+            }
+        }
+        if (item.category.empty() && item.name.empty() && tertiary.empty()) {
+            for (std::size_t c = 0; c < row.size() && c < columns.size(); ++c)
+                if (!trim(row[c]).empty() && columns[c].column != Column::seq)
+                    result.diagnostics.push_back(cell_warning(options, grid, r, c, "这一行没有事项名称，未读取",
+                                                              "a row without item names, not read"));
+            return;
+        }
+        if (!tertiary.empty()) item.name = item.name.empty() ? tertiary : item.name + "—" + tertiary;
+        if (!item.note.empty()) extras.insert(extras.begin(), item.note);
+        item.note = join(extras, "\n");
+        std::ranges::sort(item.levels);
+        if (has_audience && (audience.everyone || audience.specific)) item.audience = audience;
+        if (has_mode && (mode.proactive || mode.on_request)) item.mode = mode;
+        item.pos = SourcePos{options.file, int(r + 1), 1};
+        if (!has_usable_id(item)) item.id.clear();
+        if (is_field_code(field_code)) pending.field_code = field_code;
+        else if (const auto* f = field_named_in(field_name, options.registry)) pending.field_code = f->code;
+        else if (item.id.size() > 2 && is_field_code(std::string_view{item.id}.substr(0, 2)))
+            pending.field_code = item.id.substr(0, 2);
+        else if (item.id.starts_with("L-") && item.id.size() > 4 && is_field_code(std::string_view{item.id}.substr(2, 2)))
+            pending.field_code = item.id.substr(2, 2);
+        else pending.field_code = grid_field;
+        if (pending.field_code.empty()) {
+            result.diagnostics.push_back(Diagnostic{"GKML-E102", Severity::error, options.file, int(r + 1), 1,
+                                                    "看不出第 " + std::to_string(r + 1) + " 行属于哪个领域",
+                                                    "cannot tell the field of row " + std::to_string(r + 1),
+                                                    "用 --field 指定领域代码，或在表中加“相应领域”列。"});
+            return;
+        }
+        items.push_back(std::move(pending));
+    }
+};
+
+// The one place rows meet the standard: ids by match_items, the rest kept as local items.
+void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions& options, Imported& result) {
+    std::set<std::string> used;
+    for (const auto& i : field.items) used.insert(i.id);
+    const Field* standard_field = options.standard ? options.standard->find_field(field.code) : nullptr;
+    if (standard_field) {
+        Catalog wanted, incoming;
+        wanted.fields.push_back(*standard_field);
+        std::erase_if(wanted.fields.front().items, [&](const Item& i) { return used.contains(i.id); });
+        incoming.fields.push_back(Field{field.code, field.name, {}, {}, {}});
+        std::vector<std::size_t> index;
+        for (std::size_t k = 0; k < field.items.size(); ++k)
+            if (field.items[k].id.empty()) incoming.fields.front().items.push_back(field.items[k]), index.push_back(k);
+        for (const auto& pair : match_items(wanted, incoming).pairs) {
+            auto& item = field.items[index[pair.new_item.item]];
+            const auto& reference = item_at(wanted, pair.old_item);
+            item.id = reference.id;
+            used.insert(item.id);
+            if (!has_levels[index[pair.new_item.item]]) item.levels = reference.levels;
+        }
+    }
+    int next = 1;
+    Level fallback = options.unit ? options.unit->level : Level::township;
+    for (std::size_t k = 0; k < field.items.size(); ++k) {
+        auto& item = field.items[k];
+        if (!item.id.empty()) continue;
+        while (used.contains("L-" + field.code + "-" + std::to_string(next))) ++next;
+        item.id = "L-" + field.code + "-" + std::to_string(next);
+        used.insert(item.id);
+        item.anchor = field.code;
+        if (item.levels.empty()) item.levels = {fallback};
+        result.local_items.push_back(item.id);
+        if (options.standard)
+            result.diagnostics.push_back(Diagnostic{
+                "GKML-W103", Severity::warning, options.file, item.pos.line, 1,
+                "“" + item.category + " / " + item.name + "”在标准目录中找不到对应事项，作为本地事项 " + item.id + " 保留",
+                "row matches no standard item, kept as local item " + item.id, "若是标准事项，请改正事项名称后重新导入。"});
+    }
+    for (auto& item : field.items)
+        if (item.levels.empty() && options.unit) item.levels = {options.unit->level};
+}
+
+}  // namespace
+
+std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids, const std::vector<MetaRow>& meta,
+                                                  const ImportOptions& options) {
+    Imported result;
+    result.catalog = catalog_from_meta(meta);
+    auto& catalog = result.catalog;
+    std::vector<PendingItem> items;
+    GridReader reader{options, result, items};
+    bool any_header = false;
+    for (const auto& grid : grids) {
+        any_header |= find_header(grid).has_value();
+        reader.read(grid);
+    }
+    if (!any_header)
+        return std::unexpected(Error{ErrorKind::invalid_input,
+                                     "找不到目录表格（表头应有一级事项、二级事项、公开内容等列） / no catalog table found",
+                                     options.file, 0});
+    std::map<std::string, std::vector<bool>> has_levels;
+    for (auto& p : items) {
+        auto found = std::ranges::find(catalog.fields, p.field_code, &Field::code);
+        Field* field = found == catalog.fields.end() ? nullptr : &*found;
+        if (!field) {
+            std::string name;
+            if (options.standard)
+                if (const auto* f = options.standard->find_field(p.field_code)) name = f->name;
+            if (name.empty() && options.registry)
+                for (const auto& f : *options.registry)
+                    if (f.code == p.field_code) name = f.name;
+            catalog.fields.push_back(Field{p.field_code, name.empty() ? p.field_code : name, {}, {}, {}});
+            field = &catalog.fields.back();
+        }
+        field->items.push_back(std::move(p.item));
+        has_levels[p.field_code].push_back(p.has_levels);
+    }
+    for (auto& field : catalog.fields) assign_ids(field, has_levels[field.code], options, result);
+    if (options.unit) catalog.meta.unit = options.unit;
+    if (catalog.id.empty()) catalog.id = catalog.meta.unit ? "unit-" + catalog.meta.unit->code : "imported";
+    if (catalog.version.empty()) catalog.version = "1";
+    if (catalog.based_on.empty() && options.standard) {
+        catalog.based_on = options.standard->id;
+        catalog.based_on_version = options.standard->version;
+    }
+    if (catalog.meta.title.empty())
+        catalog.meta.title = !grids.empty() && !grids.front().name.empty() ? grids.front().name : "导入的目录";
+    return result;
+}
+
+std::string markdown_of(const Catalog& catalog) {
+    auto escape = [](std::string_view s) {
+        std::string out;
+        for (char c : s) {
+            if (c == '|') out += "\\|";
+            else if (c == '\n') out += "<br>";
+            else out += c;
+        }
+        return out;
+    };
+    std::string out = "# " + escape(catalog.meta.title) + "\n\n";
+    for (const auto& [label, value] : meta_rows(catalog))
+        if (label != "领域") out += "- " + label + "：" + escape(value) + "\n";
+    auto columns = columns_of(catalog, false);
+    for (const auto& field : catalog.fields) {
+        out += "\n## " + field.code + " " + escape(field.name) + "\n\n";
+        if (field.not_applicable) out += "未涉及：" + escape(field.not_applicable->reason) + "\n\n";
+        if (field.items.empty()) continue;
+        std::string head = "|", rule = "|";
+        for (const auto& c : columns) {
+            head += " " + (c.group.empty() ? c.label : c.group + "·" + c.label) + " |";
+            rule += " --- |";
+        }
+        out += head + "\n" + rule + "\n";
+        std::size_t seq = 0;
+        for (const auto& item : field.items) {
+            out += "|";
+            for (const auto& cell : cells_of(item, field, columns, ++seq)) out += " " + escape(cell) + " |";
+            out += "\n";
+        }
+    }
+    return out;
+}
+
+std::string catalog_to_csv(const Catalog& catalog) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [label, value] : meta_rows(catalog)) rows.push_back({"#" + label, value});
+    auto columns = columns_of(catalog, true);
+    std::vector<std::string> header;
+    for (const auto& c : columns) header.push_back(c.label);
+    rows.push_back(std::move(header));
+    for (const auto& field : catalog.fields) {
+        std::size_t seq = 0;
+        for (const auto& item : field.items) rows.push_back(cells_of(item, field, columns, ++seq));
+    }
+    return write_csv(rows);
+}
+
+std::expected<Imported, Error> catalog_from_csv(std::string_view bytes, const ImportOptions& options) {
+    auto text = decode_text(bytes, options.file);
+    if (!text) return std::unexpected(text.error());
+    auto rows = parse_csv(*text, options.file);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<MetaRow> meta;
+    Grid grid;
+    for (auto& row : *rows) {
+        if (row.cells.front().starts_with("#") && grid.rows.empty())
+            meta.emplace_back(row.cells.front().substr(1), row.cells.size() > 1 ? row.cells[1] : "");
+        else grid.rows.push_back(std::move(row.cells));
+    }
+    return catalog_from_grids({grid}, meta, options);
+}
+
+}  // namespace gkml

@@ -1,0 +1,414 @@
+#include "gkml/xlsx.hpp"
+
+#include <unistd.h>
+#include <xlsxwriter.h>
+#include <zip.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <pugixml.hpp>
+
+#include "gkml/files.hpp"
+#include "gkml/text.hpp"
+
+namespace gkml {
+
+using namespace std::string_view_literals;
+
+namespace {
+
+constexpr std::string_view cover_name = "封面";
+constexpr std::string_view instructions[] = {
+    "填写说明"sv,
+    "1. 每个领域一张工作表。灰色底的列来自标准目录，已锁定；白色的列（公开主体、公开渠道和载体、不适用理由、备注）由本单位填写。"sv,
+    "2. 公开渠道和载体：每行一个渠道，■ 表示必选，□ 表示可选，例如“■政府网站”；其他渠道写“■其他：平台名称”。"sv,
+    "3. 公开对象、公开方式、公开层级：在格内选“√”，不适用的留空。"sv,
+    "4. 本单位不适用的事项不要删除，在“不适用理由”列写明理由。"sv,
+    "5. 新增本地事项：在表尾插入行，编号留空（导入时自动编为 L-领域代码-序号），“挂靠事项”写所挂靠的标准事项编号。"sv,
+    "6. 公开内容（要素）每行一个，● 必选，〇 可选；公开依据每行一个：【类别】名称（文号：…）。"sv,
+    "7. 填好后用 gkml import --from xlsx 导回。工作表保护没有密码，需要时可在“审阅”菜单中撤销。"sv,
+};
+
+// ---- writing ----
+
+struct WorkbookClose {
+    void operator()(lxw_workbook* w) const { workbook_close(w); }
+};
+
+struct TempFile {
+    std::filesystem::path path;
+    ~TempFile() {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+    }
+};
+
+struct Formats {
+    lxw_format* header;
+    lxw_format* title;
+    lxw_format* fixed;       // the standard's cells: locked, shaded
+    lxw_format* fixed_tick;
+    lxw_format* open;        // the unit's cells
+    lxw_format* open_tick;
+    lxw_format* column;      // column default: open, so rows a clerk inserts can be typed in
+    lxw_format* label;
+};
+
+lxw_format* cell_format(lxw_workbook* wb, bool locked, bool centered) {
+    auto* f = workbook_add_format(wb);
+    format_set_border(f, LXW_BORDER_THIN);
+    format_set_text_wrap(f);
+    format_set_align(f, centered ? LXW_ALIGN_CENTER : LXW_ALIGN_LEFT);
+    format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+    format_set_font_name(f, "宋体");
+    if (locked) format_set_bg_color(f, 0xF2F2F2);
+    else format_set_unlocked(f);
+    return f;
+}
+
+Formats formats_of(lxw_workbook* wb) {
+    Formats f{};
+    f.header = workbook_add_format(wb);
+    format_set_bold(f.header);
+    format_set_border(f.header, LXW_BORDER_THIN);
+    format_set_text_wrap(f.header);
+    format_set_align(f.header, LXW_ALIGN_CENTER);
+    format_set_align(f.header, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_bg_color(f.header, 0xD9D9D9);
+    format_set_font_name(f.header, "黑体");
+    f.title = workbook_add_format(wb);
+    format_set_bold(f.title);
+    format_set_font_size(f.title, 14);
+    format_set_align(f.title, LXW_ALIGN_CENTER);
+    format_set_font_name(f.title, "黑体");
+    f.fixed = cell_format(wb, true, false);
+    f.fixed_tick = cell_format(wb, true, true);
+    f.open = cell_format(wb, false, false);
+    f.open_tick = cell_format(wb, false, true);
+    f.column = workbook_add_format(wb);
+    format_set_unlocked(f.column);
+    format_set_text_wrap(f.column);
+    f.label = workbook_add_format(wb);
+    format_set_bold(f.label);
+    return f;
+}
+
+int widest_line(std::string_view text) {
+    int widest = 0;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = std::min(text.find('\n', start), text.size());
+        widest = std::max(widest, display_width(text.substr(start, end - start)));
+        start = end + 1;
+    }
+    return widest;
+}
+
+// Lines a cell takes once wrapped at `width` columns.
+int wrapped_lines(std::string_view text, int width) {
+    int lines = 0;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = std::min(text.find('\n', start), text.size());
+        lines += std::max(1, (display_width(text.substr(start, end - start)) + width - 1) / width);
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::string sheet_name_of(const Field& field) {
+    return truncate_to_width(field.code + " " + field.name, 31).substr(0, 93);
+}
+
+void write_cover(lxw_workbook* wb, const Catalog& catalog, const Formats& f) {
+    auto* ws = workbook_add_worksheet(wb, std::string{cover_name}.c_str());
+    worksheet_set_column(ws, 0, 0, 16, nullptr);
+    worksheet_set_column(ws, 1, 1, 90, nullptr);
+    worksheet_write_string(ws, 0, 0, catalog.meta.title.c_str(), f.title);
+    lxw_row_t r = 2;
+    for (const auto& [label, value] : meta_rows(catalog)) {
+        worksheet_write_string(ws, r, 0, label.c_str(), f.label);
+        worksheet_write_string(ws, r++, 1, value.c_str(), nullptr);
+    }
+    ++r;
+    for (auto line : instructions) worksheet_write_string(ws, r++, 0, std::string{line}.c_str(), nullptr);
+}
+
+void write_field(lxw_workbook* wb, const Catalog& catalog, const Field& field, const std::vector<ColumnHead>& columns,
+                 const Formats& f) {
+    auto* ws = workbook_add_worksheet(wb, sheet_name_of(field).c_str());
+    auto last = static_cast<lxw_col_t>(columns.size() - 1);
+    std::string title = field.name + "领域基层政务公开标准目录";
+    worksheet_merge_range(ws, 0, 0, 0, last, title.c_str(), f.title);
+    worksheet_set_row(ws, 0, 24, nullptr);
+    for (lxw_col_t c = 0; c <= last;) {
+        const auto& head = columns[c];
+        if (head.group.empty()) {
+            worksheet_merge_range(ws, 1, c, 2, c, head.label.c_str(), f.header);
+            ++c;
+            continue;
+        }
+        lxw_col_t end = c;
+        while (end + 1 <= last && columns[end + 1].group == head.group) ++end;
+        if (end > c) worksheet_merge_range(ws, 1, c, 1, end, head.group.c_str(), f.header);
+        else worksheet_write_string(ws, 1, c, head.group.c_str(), f.header);
+        for (lxw_col_t k = c; k <= end; ++k) worksheet_write_string(ws, 2, k, columns[k].label.c_str(), f.header);
+        c = end + 1;
+    }
+    std::vector<std::vector<std::string>> rows;
+    std::size_t seq = 0;
+    for (const auto& item : field.items) rows.push_back(cells_of(item, field, columns, ++seq));
+    std::vector<int> widths;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        int w = is_tick_column(columns[c].column) ? 6 : widest_line(columns[c].label) + 2;
+        if (!is_tick_column(columns[c].column))
+            for (const auto& row : rows) w = std::max(w, widest_line(row[c]) + 2);
+        widths.push_back(std::clamp(w, 6, columns[c].column == Column::evidence ? 60 : 40));
+        worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), widths.back(), f.column);
+    }
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        bool standard_row = !field.items[r].is_local() && catalog.kind != CatalogKind::standard;
+        int lines = 1;
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            bool locked = standard_row && !is_unit_column(columns[c].column);
+            bool tick = is_tick_column(columns[c].column);
+            auto* format = locked ? (tick ? f.fixed_tick : f.fixed) : (tick ? f.open_tick : f.open);
+            auto row = lxw_row_t(r + 3);
+            if (rows[r][c].empty()) worksheet_write_blank(ws, row, lxw_col_t(c), format);
+            else worksheet_write_string(ws, row, lxw_col_t(c), rows[r][c].c_str(), format);
+            lines = std::max(lines, wrapped_lines(rows[r][c], std::max(1, widths[c] - 1)));
+        }
+        worksheet_set_row(ws, lxw_row_t(r + 3), 14.5 * std::min(lines, 27), nullptr);
+    }
+    // drop-downs down to well below the last row, for the rows a clerk adds
+    static const char* tick_list[] = {"√", nullptr};
+    lxw_data_validation validation{};
+    validation.validate = LXW_VALIDATION_TYPE_LIST;
+    validation.value_list = const_cast<char**>(tick_list);
+    for (std::size_t c = 0; c < columns.size(); ++c)
+        if (is_tick_column(columns[c].column))
+            worksheet_data_validation_range(ws, 3, lxw_col_t(c), lxw_row_t(rows.size() + 500), lxw_col_t(c), &validation);
+    worksheet_freeze_panes(ws, 3, 0);
+    worksheet_repeat_rows(ws, 1, 2);
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);  // A4
+    worksheet_fit_to_pages(ws, 1, 0);
+    lxw_protection protection{};
+    protection.insert_rows = 1;
+    protection.delete_rows = 1;
+    protection.format_rows = 1;
+    protection.format_columns = 1;
+    worksheet_protect(ws, nullptr, &protection);
+}
+
+// ---- reading ----
+
+struct ZipClose {
+    void operator()(zip_t* z) const { zip_discard(z); }
+};
+struct ZipFileClose {
+    void operator()(zip_file_t* f) const { zip_fclose(f); }
+};
+
+struct Package {
+    std::unique_ptr<zip_t, ZipClose> zip;
+    const XlsxLimits& limits;
+    std::string file;
+    std::size_t total = 0;
+
+    Error refuse(std::string message) const { return Error{ErrorKind::invalid_input, std::move(message), file, 0}; }
+
+    // A part's text, or an empty optional when the part is absent.
+    std::expected<std::optional<std::string>, Error> read(const std::string& name) {
+        zip_stat_t stat;
+        zip_stat_init(&stat);
+        if (zip_stat(zip.get(), name.c_str(), 0, &stat) != 0) return std::optional<std::string>{};
+        if ((stat.valid & ZIP_STAT_SIZE) && (stat.size > limits.max_entry_bytes || total + stat.size > limits.max_total_bytes))
+            return std::unexpected(refuse("工作簿的 " + name + " 解压后过大（疑似压缩炸弹） / part too large when unpacked"));
+        std::unique_ptr<zip_file_t, ZipFileClose> part(zip_fopen(zip.get(), name.c_str(), 0));
+        if (!part) return std::unexpected(refuse("工作簿已损坏，无法读取 " + name + " / damaged workbook"));
+        std::string out;
+        char buffer[1 << 16];
+        for (zip_int64_t n; (n = zip_fread(part.get(), buffer, sizeof buffer)) > 0;) {
+            out.append(buffer, std::size_t(n));
+            if (out.size() > limits.max_entry_bytes)
+                return std::unexpected(refuse("工作簿的 " + name + " 解压后过大（疑似压缩炸弹） / part too large when unpacked"));
+        }
+        if (out.size() < stat.size || (stat.valid & ZIP_STAT_SIZE && out.size() != stat.size))
+            return std::unexpected(refuse("工作簿已损坏，" + name + " 不完整 / damaged workbook"));
+        total += out.size();
+        return std::optional<std::string>{std::move(out)};
+    }
+};
+
+// Excel escapes control characters as _xHHHH_.
+std::string unescape(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '_' && i + 6 < s.size() && s[i + 1] == 'x' && s[i + 6] == '_' &&
+            std::all_of(s.begin() + i + 2, s.begin() + i + 6, [](char c) { return std::isxdigit((unsigned char)c); })) {
+            auto code = std::stoi(std::string{s.substr(i + 2, 4)}, nullptr, 16);
+            if (code != '\r') out += char(code < 0x80 ? code : '?');
+            i += 6;
+        } else if (s[i] != '\r') out += s[i];
+    }
+    return out;
+}
+
+std::string text_of(pugi::xml_node node) {
+    std::string out;
+    for (auto t : node.select_nodes(".//*[local-name()='t' and not(ancestor::*[local-name()='rPh'])]"))
+        out += t.node().text().get();
+    return unescape(out);
+}
+
+std::pair<std::size_t, std::size_t> parse_ref(std::string_view ref) {
+    std::size_t col = 0, i = 0, row = 0;
+    for (; i < ref.size() && std::isalpha((unsigned char)ref[i]); ++i) col = col * 26 + std::size_t(std::toupper(ref[i]) - 'A' + 1);
+    for (; i < ref.size() && std::isdigit((unsigned char)ref[i]); ++i) row = std::min<std::size_t>(row * 10 + std::size_t(ref[i] - '0'), 1u << 30);
+    return {row == 0 ? 0 : row - 1, col == 0 ? 0 : col - 1};
+}
+
+std::expected<Grid, Error> read_sheet(const std::string& xml, std::string name, const std::vector<std::string>& shared,
+                                      const XlsxLimits& limits, const std::string& file) {
+    pugi::xml_document doc;
+    if (!doc.load_buffer(xml.data(), xml.size()))
+        return std::unexpected(Error{ErrorKind::invalid_input, "工作表 " + name + " 不是有效的 XML / damaged sheet", file, 0});
+    Grid grid{std::move(name), {}};
+    auto too_big = [&](std::size_t row, std::size_t col) -> std::optional<Error> {
+        if (row >= limits.max_rows)
+            return Error{ErrorKind::invalid_input,
+                         "工作表 " + grid.name + " 超过 " + std::to_string(limits.max_rows) + " 行 / sheet has too many rows", file, 0};
+        if (col >= limits.max_columns)
+            return Error{ErrorKind::invalid_input, "工作表 " + grid.name + " 的列数过多 / sheet has too many columns", file, 0};
+        return std::nullopt;
+    };
+    auto put = [&](std::size_t row, std::size_t col, std::string value) {
+        if (grid.rows.size() <= row) grid.rows.resize(row + 1);
+        if (grid.rows[row].size() <= col) grid.rows[row].resize(col + 1);
+        grid.rows[row][col] = std::move(value);
+    };
+    auto data = doc.document_element().child("sheetData");
+    std::size_t next_row = 0;
+    for (auto row : data.children("row")) {
+        std::size_t r = row.attribute("r") ? parse_ref(std::string("A") + row.attribute("r").value()).first : next_row;
+        next_row = r + 1;
+        std::size_t next_col = 0;
+        for (auto c : row.children("c")) {
+            auto [cr, cc] = c.attribute("r") ? parse_ref(c.attribute("r").value()) : std::pair{r, next_col};
+            next_col = cc + 1;
+            if (auto e = too_big(cr, cc)) return std::unexpected(*e);
+            std::string type = c.attribute("t").value(), value;
+            if (type == "inlineStr") value = text_of(c.child("is"));
+            else if (type == "s") {
+                auto index = std::size_t(c.child("v").text().as_ullong(~0ull));
+                value = index < shared.size() ? shared[index] : "";
+            } else if (type == "b") value = c.child("v").text().as_bool() ? "TRUE" : "FALSE";
+            else value = unescape(c.child("v").text().get());
+            if (!value.empty()) put(cr, cc, std::move(value));
+        }
+        if (auto e = too_big(r, 0)) return std::unexpected(*e);
+    }
+    for (auto merge : doc.document_element().child("mergeCells").children("mergeCell")) {
+        std::string_view ref = merge.attribute("ref").value();
+        auto colon = ref.find(':');
+        if (colon == std::string_view::npos) continue;
+        auto [r0, c0] = parse_ref(ref.substr(0, colon));
+        auto [r1, c1] = parse_ref(ref.substr(colon + 1));
+        if (auto e = too_big(r1, c1)) return std::unexpected(*e);
+        std::string value = r0 < grid.rows.size() && c0 < grid.rows[r0].size() ? grid.rows[r0][c0] : "";
+        if (value.empty()) continue;
+        for (auto r = r0; r <= r1; ++r)
+            for (auto c = c0; c <= c1; ++c) put(r, c, value);
+    }
+    return grid;
+}
+
+std::string part_path(std::string_view target) {
+    if (target.starts_with("/")) return std::string{target.substr(1)};
+    return "xl/" + std::string{target};
+}
+
+}  // namespace
+
+std::expected<std::string, Error> catalog_to_xlsx(const Catalog& catalog) {
+    char name[] = "/tmp/gkml-xlsx-XXXXXX.xlsx";
+    int fd = ::mkstemps(name, 5);
+    if (fd < 0) return std::unexpected(Error{ErrorKind::io, "cannot create a temporary file", "", 0});
+    ::close(fd);
+    TempFile temp{name};
+    {
+        std::unique_ptr<lxw_workbook, WorkbookClose> wb(workbook_new(name));
+        if (!wb) return std::unexpected(Error{ErrorKind::io, "cannot start the workbook", name, 0});
+        lxw_doc_properties properties{};
+        std::string title = catalog.meta.title;
+        properties.title = title.data();
+        properties.created = 1546300800;  // fixed, so two exports of one catalog give the same bytes
+        workbook_set_properties(wb.get(), &properties);
+        auto formats = formats_of(wb.get());
+        write_cover(wb.get(), catalog, formats);
+        auto columns = columns_of(catalog, false);
+        for (const auto& field : catalog.fields) write_field(wb.get(), catalog, field, columns, formats);
+        if (auto status = workbook_close(wb.release()); status != LXW_NO_ERROR)
+            return std::unexpected(Error{ErrorKind::io, std::string("cannot write the workbook: ") + lxw_strerror(status), name, 0});
+    }
+    return read_file(temp.path);
+}
+
+std::expected<Imported, Error> catalog_from_xlsx(std::string_view bytes, const ImportOptions& options,
+                                                 const XlsxLimits& limits) {
+    zip_error_t error;
+    zip_error_init(&error);
+    auto damaged = [&] {
+        return std::unexpected(Error{ErrorKind::invalid_input, "不是有效的 xlsx 工作簿（zip 损坏或被截断） / not a valid xlsx workbook",
+                                     options.file, 0});
+    };
+    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+    if (!source) return damaged();
+    zip_t* zip = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error);
+    if (!zip) {
+        zip_source_free(source);
+        zip_error_fini(&error);
+        return damaged();
+    }
+    Package package{std::unique_ptr<zip_t, ZipClose>(zip), limits, options.file};
+    auto workbook = package.read("xl/workbook.xml");
+    if (!workbook) return std::unexpected(workbook.error());
+    if (!*workbook) return damaged();
+    auto rels = package.read("xl/_rels/workbook.xml.rels");
+    if (!rels) return std::unexpected(rels.error());
+    std::map<std::string, std::string> targets;
+    pugi::xml_document rels_doc, workbook_doc, shared_doc;
+    if (*rels && rels_doc.load_string((*rels)->c_str()))
+        for (auto r : rels_doc.document_element().children("Relationship"))
+            targets[r.attribute("Id").value()] = part_path(r.attribute("Target").value());
+    if (!workbook_doc.load_string((*workbook)->c_str())) return damaged();
+    std::vector<std::string> shared;
+    auto strings = package.read("xl/sharedStrings.xml");
+    if (!strings) return std::unexpected(strings.error());
+    if (*strings && shared_doc.load_string((*strings)->c_str()))
+        for (auto si : shared_doc.document_element().children("si")) shared.push_back(text_of(si));
+    std::vector<Grid> grids;
+    std::vector<MetaRow> meta;
+    int index = 0;
+    for (auto sheet : workbook_doc.document_element().child("sheets").children("sheet")) {
+        ++index;
+        std::string id = sheet.attribute("r:id").value();
+        std::string path = targets.contains(id) ? targets[id] : "xl/worksheets/sheet" + std::to_string(index) + ".xml";
+        auto xml = package.read(path);
+        if (!xml) return std::unexpected(xml.error());
+        if (!*xml) continue;
+        auto grid = read_sheet(**xml, sheet.attribute("name").value(), shared, limits, options.file);
+        if (!grid) return std::unexpected(grid.error());
+        if (grid->name == cover_name)
+            for (const auto& row : grid->rows)
+                if (row.size() >= 2) meta.emplace_back(row[0], row[1]);
+        grids.push_back(std::move(*grid));
+    }
+    return catalog_from_grids(grids, meta, options);
+}
+
+}  // namespace gkml

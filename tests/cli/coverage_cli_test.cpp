@@ -1,0 +1,169 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "run.hpp"
+
+using gkml::test::quote;
+using gkml::test::run_gkml;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string data = "tests/data/coverage/";
+const std::vector<std::string> county_files{data + "xinglong-catalog.xml", data + "xinglong-ledger.xml",
+                                            data + "fenggang-catalog.xml", data + "fenggang-ledger.csv"};
+
+struct Workspace {
+    fs::path dir = fs::temp_directory_path() / ("gkml-coverage-" + std::to_string(::getpid()));
+    std::string db = (dir / "county.db").string();
+    Workspace() {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    ~Workspace() { fs::remove_all(dir); }
+
+    gkml::test::Run ingest(std::vector<std::string> files) const {
+        std::vector<std::string> args{"ingest", "--db", db, "--units", data + "units.xml", "--standard", data + "standard"};
+        args.insert(args.end(), files.begin(), files.end());
+        return run_gkml(args);
+    }
+    gkml::test::Run coverage(std::vector<std::string> more = {}) const {
+        std::vector<std::string> args{"coverage", "--db", db, "--standard", data + "standard", "--period", "2024"};
+        args.insert(args.end(), more.begin(), more.end());
+        return run_gkml(args);
+    }
+};
+
+nlohmann::json ratio(int num, int den) { return {{"ratio", double(num) / den}, {"num", num}, {"den", den}}; }
+
+}  // namespace
+
+TEST_CASE("the county office ingests its townships and reads the figures of the fixture README", "[cli][coverage]") {
+    Workspace ws;
+    auto ingest = ws.ingest(county_files);
+    INFO(ingest.err);
+    REQUIRE(ingest.exit_code == 0);
+    CHECK(ingest.err.find("4 files: 4 snapshots added, 0 unchanged, 0 invalid") != std::string::npos);
+
+    auto run = ws.coverage({"--format", "json"});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    auto json = nlohmann::json::parse(run.out);
+    REQUIRE(json["units"].size() == 2);
+    const auto& xinglong = json["units"][0];
+    CHECK(xinglong["code"] == "230522101000");
+    CHECK(xinglong["name"] == "兴隆镇");
+    CHECK(xinglong["level"] == "township");
+    CHECK(xinglong["catalog"] == ratio(4, 5));
+    CHECK(xinglong["elements"] == ratio(5, 7));
+    CHECK(xinglong["channels"] == ratio(4, 5));
+    CHECK(xinglong["disclosure"] == ratio(3, 4));
+    CHECK(xinglong["timeliness"] == ratio(4, 6));
+    CHECK(xinglong["missing"] == nlohmann::json{"20-005"});
+    CHECK(xinglong["late"][0] == nlohmann::json{{"item", "20-001"}, {"formed", "2024-09-27"}, {"published", "2024-10-31"}, {"due", "2024-10-30"}});
+    CHECK(xinglong["fields"][1]["code"] == "21");
+    CHECK(xinglong["fields"][1]["channels"] == ratio(1, 2));
+    const auto& fenggang = json["units"][1];
+    CHECK(fenggang["catalog"] == ratio(3, 4));
+    CHECK(fenggang["disclosure"] == ratio(1, 2));
+    CHECK(fenggang["timeliness"] == ratio(4, 4));
+    CHECK(json["rollup"]["catalog"] == ratio(7, 9));
+    CHECK(json["rollup"]["areas"][1]["name"] == "友谊县");
+    CHECK(json["rollup"]["areas"][1]["timeliness"] == ratio(8, 10));
+
+    auto text = ws.coverage();
+    CHECK(text.out.find("missing     20-003 临时救助 / 政策文件") != std::string::npos);
+    CHECK(ws.coverage({"--format", "csv", "--unit", "230522103000"}).out ==
+          "code,name,level,field,catalog_num,catalog_den,elements_num,elements_den,channels_num,channels_den,"
+          "disclosure_num,disclosure_den,timeliness_num,timeliness_den,stale_num,stale_den\r\n"
+          "230522103000,凤岗镇,township,,3,4,4,4,3,4,1,2,4,4,0,0\r\n"
+          "230522103000,凤岗镇,township,20,3,4,4,4,3,4,1,2,4,4,0,0\r\n");
+}
+
+TEST_CASE("ingesting the same files again changes nothing", "[cli][coverage]") {
+    Workspace ws;
+    REQUIRE(ws.ingest(county_files).exit_code == 0);
+    auto before = ws.coverage({"--format", "json"});
+    auto again = ws.ingest(county_files);
+    CHECK(again.exit_code == 0);
+    CHECK(again.err.find("0 snapshots added, 4 unchanged") != std::string::npos);
+    CHECK(ws.coverage({"--format", "json"}).out == before.out);
+    auto history = nlohmann::json::parse(run_gkml({"history", "--db", ws.db, "--standard", data + "standard", "--period", "2024", "--format", "json"}).out);
+    CHECK(history.size() == 4);
+}
+
+TEST_CASE("an invalid file is reported and skipped; the rest goes in", "[cli][coverage]") {
+    Workspace ws;
+    auto broken = (ws.dir / "broken-ledger.csv").string();
+    std::ofstream(broken) << "单位代码,事项编号,形成日期,发布日期,发布渠道\n230522101000,20-001,2024-02-30,2024-03-01,政府网站\n";
+    auto files = county_files;
+    files.push_back(broken);
+    files.push_back("tests/data/invalid/not-well-formed.xml");
+    auto run = ws.ingest(files);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err.find("broken-ledger.csv:2: not a date: \"2024-02-30\"") != std::string::npos);
+    CHECK(run.err.find("4 snapshots added, 0 unchanged, 2 invalid") != std::string::npos);
+    CHECK(nlohmann::json::parse(ws.coverage({"--format", "json"}).out)["units"].size() == 2);
+}
+
+TEST_CASE("the options --fail-under and --baseline make the figures a gate", "[cli][coverage]") {
+    Workspace ws;
+    REQUIRE(ws.ingest(county_files).exit_code == 0);
+    auto under = ws.coverage({"--fail-under", "0.8"});
+    CHECK(under.exit_code == 1);
+    CHECK(under.err.find("230522103000 凤岗镇: catalog 0.750 (3/4) is under 0.8") != std::string::npos);
+    CHECK(ws.coverage({"--fail-under", "0.5"}).exit_code == 0);
+
+    // 兴隆镇 drops 21-002 from its catalog: catalog coverage falls from 4/5 to 3/5 since snapshot 4.
+    std::string catalog = gkml::test::slurp(gkml::test::source(data + "xinglong-catalog.xml"));
+    auto start = catalog.find("    <item id=\"21-002\"");
+    catalog.erase(start, catalog.find("</item>", start) + 8 - start);
+    auto worse = (ws.dir / "xinglong-catalog.xml").string();
+    std::ofstream(worse) << catalog;
+    REQUIRE(ws.ingest({worse}).exit_code == 0);
+    CHECK(ws.coverage({"--baseline", "5"}).exit_code == 0);
+    auto fell = ws.coverage({"--baseline", "4"});
+    CHECK(fell.exit_code == 1);
+    CHECK(fell.err.find("230522101000 兴隆镇: catalog fell from 0.800 (4/5) at snapshot 4 to 0.600 (3/5)") != std::string::npos);
+
+    auto history = run_gkml({"history", "--db", ws.db, "--standard", data + "standard", "--period", "2024", "--unit", "230522101000"});
+    CHECK(history.exit_code == 0);
+    CHECK(history.out.find("catalog") != std::string::npos);
+    CHECK(history.out.find("4/5") != std::string::npos);
+    CHECK(history.out.find("3/5") != std::string::npos);
+}
+
+TEST_CASE("two gkml ingest processes into one database at once lose nothing", "[cli][coverage]") {
+    Workspace ws;
+    REQUIRE(ws.ingest({data + "xinglong-catalog.xml", data + "fenggang-catalog.xml"}).exit_code == 0);
+    for (const char* unit : {"230522101000", "230522103000"}) {
+        auto folder = ws.dir / unit;
+        fs::create_directories(folder);
+        for (int i = 1; i <= 30; ++i) {
+            char formed[16];
+            std::snprintf(formed, sizeof formed, "2024-%02d-%02d", 1 + i % 12, 1 + i % 28);
+            std::ofstream(folder / ("ledger-" + std::to_string(i) + ".csv"))
+                << "unit,item,formed,published,channel,title\n" << unit << ",20-001," << formed << "," << formed << ",website,r" << i << "\n";
+        }
+    }
+    std::string gkml = quote(GKML_BINARY) + " ingest --db " + quote(ws.db) + " ";
+    std::string both = "cd " + quote(GKML_SOURCE_DIR) + " && GKML_HOME=" + quote(GKML_SOURCE_DIR) + " && (" + gkml +
+                       quote((ws.dir / "230522101000").string()) + " 2>/dev/null & " + gkml +
+                       quote((ws.dir / "230522103000").string()) + " 2>/dev/null & wait)";
+    REQUIRE(std::system(both.c_str()) == 0);
+    auto json = nlohmann::json::parse(ws.coverage({"--format", "json"}).out);
+    CHECK(json["units"][0]["timeliness"] == ratio(30, 30));
+    CHECK(json["units"][1]["timeliness"] == ratio(30, 30));
+}
+
+TEST_CASE("coverage usage and database errors have their exit codes", "[cli][coverage]") {
+    Workspace ws;
+    REQUIRE(ws.ingest(county_files).exit_code == 0);
+    CHECK(ws.coverage({"--period", "2024-Q5"}).exit_code == 3);
+    CHECK(ws.coverage({"--unit", "110000"}).exit_code == 3);
+    CHECK(run_gkml({"coverage", "--db", (ws.dir / "no/such/dir/x.db").string()}).exit_code == 4);
+    CHECK(run_gkml({"coverage", "--db", ws.db}).exit_code == 2);  // based on cov-standard, not among the bundled standards
+}

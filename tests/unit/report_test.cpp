@@ -1,0 +1,69 @@
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+#include "gkml/report.hpp"
+
+namespace {
+
+gkml::UnitCoverage township(std::string code, std::string name, int held, int applicable) {
+    gkml::UnitCoverage u;
+    u.code = std::move(code);
+    u.name = std::move(name);
+    u.level = gkml::Level::township;
+    u.figures.catalog = {held, applicable};
+    u.fields.push_back({"20", {}});
+    u.fields.back().figures.catalog = {held, applicable};
+    return u;
+}
+
+gkml::ReportInput sample() {
+    gkml::ReportInput input;
+    input.title = "友谊县基层政务公开标准目录落实情况";
+    input.as_of = "2025-12-31";
+    input.coverage.period = *gkml::parse_period("2025");
+    auto good = township("230522100000", "友谊镇", 10, 10);
+    auto poor = township("230522203000", "建设乡", 4, 10);
+    poor.missing.push_back({"20-007", "20", "特困人员救助供养", "审核信息"});
+    poor.late.push_back({"20-003", std::chrono::year{2025} / 1 / 24, std::chrono::year{2025} / 3 / 14,
+                         std::chrono::year{2025} / 2 / 28});
+    input.coverage.units = {good, poor};
+    input.coverage.total = good.figures;
+    input.coverage.total += poor.figures;
+    input.fields = {{"20", "shehuijiuzhu", "社会救助", "Social assistance", {}, {}, {}, {}},
+                    {"21", "yanglaofuwu", "养老服务", "Elderly care", {}, {}, {}, {}}};
+    input.trend = {{"2025-06-30", input.coverage.total}, {"2025-12-31", input.coverage.total}};
+    return input;
+}
+
+}  // namespace
+
+TEST_CASE("the report puts the unit that needs chasing first, with what it misses and what was late", "[report]") {
+    auto html = gkml::report_html(sample());
+    auto poor = html.find("建设乡");
+    auto good = html.find("友谊镇", html.find("id=\"summary\""));
+    REQUIRE(poor != std::string::npos);
+    CHECK(poor < good);
+    CHECK(html.find("20-007") != std::string::npos);
+    CHECK(html.find("2025-02-28") != std::string::npos);  // the due date of the late record
+    CHECK(html.find(">40%<") != std::string::npos);
+}
+
+TEST_CASE("the heat map has one cell per unit and field, grey where nothing applies", "[report]") {
+    auto html = gkml::report_html(sample());
+    std::regex cell(R"(data-unit="[0-9]+" data-field="[0-9]{2}")");
+    auto cells = std::distance(std::sregex_iterator(html.begin(), html.end(), cell), std::sregex_iterator());
+    CHECK(cells == 2 * 2);
+    CHECK(html.find(R"(class="cell na" data-unit="230522100000" data-field="21")") != std::string::npos);
+}
+
+TEST_CASE("the report is one self-contained page: no script, no link, no remote address", "[report]") {
+    auto html = gkml::report_html(sample());
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<link") == std::string::npos);
+    CHECK(html.find("src=") == std::string::npos);
+    CHECK(html.find("@import") == std::string::npos);
+    CHECK(html.find("<svg") != std::string::npos);
+    CHECK(html.find("@page{size:A4 landscape") != std::string::npos);
+    CHECK(gkml::report_html(sample()) == html);
+}

@@ -1,0 +1,202 @@
+#include <catch2/catch.hpp>
+
+#include "gkml/csv.hpp"
+#include "gkml/files.hpp"
+#include "gkml/html.hpp"
+#include "gkml/tabular.hpp"
+#include "gkml/template.hpp"
+#include "gkml/xlsx.hpp"
+#include "gkml/xml.hpp"
+
+using namespace gkml;
+
+namespace {
+
+const Catalog& standard() {
+    static const Catalog catalog = [] {
+        auto sets = read_catalog_dir(std::filesystem::path(GKML_SOURCE_DIR) / "catalogs" / "standard");
+        REQUIRE(sets);
+        return sets->front();
+    }();
+    return catalog;
+}
+
+const std::vector<FieldEntry>& registry() {
+    static const auto fields = *read_fields(std::filesystem::path(GKML_SOURCE_DIR) / "catalogs" / "fields.xml");
+    return fields;
+}
+
+std::string fixture(const std::string& name) {
+    return *read_file(std::filesystem::path(GKML_SOURCE_DIR) / "tests" / "data" / "tabular" / name);
+}
+
+ImportOptions with_standard() {
+    ImportOptions options;
+    options.standard = &standard();
+    options.registry = &registry();
+    return options;
+}
+
+Catalog township() { return unit_catalog_from(standard(), UnitRef{"230522101000", "兴隆镇", Level::township}); }
+
+}  // namespace
+
+TEST_CASE("the whole standard survives CSV, XLSX and HTML unchanged", "[tabular][csv][xlsx][html]") {
+    const auto& original = standard();
+    auto csv = catalog_from_csv(catalog_to_csv(original), {});
+    REQUIRE(csv);
+    CHECK(csv->catalog == original);
+    auto bytes = catalog_to_xlsx(original);
+    REQUIRE(bytes);
+    auto xlsx = catalog_from_xlsx(*bytes, {});
+    REQUIRE(xlsx);
+    CHECK(xlsx->catalog == original);
+    CHECK(xlsx->diagnostics.empty());
+    auto html = catalog_from_html(catalog_to_html(original), {});
+    REQUIRE(html);
+    CHECK(html->catalog == original);
+}
+
+TEST_CASE("a unit catalog with local and not-applicable items round-trips, and exports are deterministic", "[tabular][xlsx]") {
+    auto unit = township();
+    auto& items = unit.fields.front().items;
+    items.front().not_applicable = NotApplicable{"本镇不设该机构"};
+    Item local = items.front();
+    local.id = "L-" + unit.fields.front().code + "-1";
+    local.anchor = items.front().id;
+    local.not_applicable.reset();
+    local.name = "本镇自设事项";
+    local.channels.push_back(Channel{ChannelCode::other, true, "镇微信群（每周）"});
+    items.push_back(local);
+    auto bytes = catalog_to_xlsx(unit);
+    REQUIRE(bytes);
+    CHECK(*catalog_to_xlsx(unit) == *bytes);
+    auto back = catalog_from_xlsx(*bytes, with_standard());
+    REQUIRE(back);
+    CHECK(back->catalog == unit);
+    CHECK(back->local_items.empty());
+    CHECK(catalog_to_csv(unit) == catalog_to_csv(unit));
+}
+
+TEST_CASE("channel cells in every spelling localities use", "[tabular]") {
+    SECTION("a national short list: ■ required, □ optional") {
+        auto c = parse_channels("■政府网站\n□两微一端\n■其他：投资项目在线审批监管平台");
+        REQUIRE(c.size() == 3);
+        CHECK(c[0] == Channel{ChannelCode::website, true, ""});
+        CHECK(c[1] == Channel{ChannelCode::weibo_wechat_app, false, ""});
+        CHECK(c[2] == Channel{ChannelCode::other, true, "投资项目在线审批监管平台"});
+    }
+    SECTION("a full checklist with look-alike boxes keeps only the ticked ones") {
+        auto c = parse_channels("▄政府网站 口政府公报 ◆两微一端 口发布会/听证会 口广播电视 口纸质媒体 þ公开查阅点 "
+                                "口政务服务中心 口便民服务站 口入户/现场 口社区/企事业单位/村公示栏 （电子屏） 口精准推送 口其他_____");
+        REQUIRE(c.size() == 3);
+        CHECK(c[0].code == ChannelCode::website);
+        CHECK(c[1].code == ChannelCode::weibo_wechat_app);
+        CHECK(c[2].code == ChannelCode::reading_point);
+    }
+    SECTION("plain and numbered lists, local spellings") {
+        auto c = parse_channels("1.政府网站 2.一微一端 3.行政服务中心 4.线下公示栏、报刊");
+        std::vector<ChannelCode> codes;
+        for (const auto& x : c) codes.push_back(x.code);
+        CHECK(codes == std::vector{ChannelCode::website, ChannelCode::weibo_wechat_app, ChannelCode::service_center,
+                                   ChannelCode::bulletin_board, ChannelCode::print});
+    }
+}
+
+TEST_CASE("a CSV saved by Chinese Excel in GB18030 is detected and matched to the standard", "[csv]") {
+    auto bytes = fixture("excel-gb18030.csv");
+    auto text = decode_text(bytes, "x.csv");
+    REQUIRE(text);
+    CHECK(text->find("临时救助") != std::string::npos);
+    auto options = with_standard();
+    options.field_code = "20";
+    auto imported = catalog_from_csv(bytes, options);
+    REQUIRE(imported);
+    const auto& items = imported->catalog.fields.at(0).items;
+    REQUIRE(items.size() == 3);
+    CHECK(items[0].id == "20-011");
+    CHECK(items[1].id == "20-012");
+    CHECK(items[1].time_limit->clauses == items[0].time_limit->clauses);  // 同上
+    CHECK(items[1].basis == items[0].basis);
+    CHECK(imported->local_items == std::vector<std::string>{"L-20-1"});
+    CHECK(items[2].anchor == "20");
+}
+
+TEST_CASE("a county's published page: merged cells, 口 boxes, 同上, extra columns, the field in the title", "[html]") {
+    auto imported = catalog_from_html(fixture("county-page.html"), with_standard());
+    REQUIRE(imported);
+    const auto& catalog = imported->catalog;
+    REQUIRE(catalog.fields.size() == 1);
+    CHECK(catalog.fields[0].code == "20");
+    const auto& items = catalog.fields[0].items;
+    REQUIRE(items.size() == 3);
+    CHECK(items[1].category == "综合业务");  // rowspan
+    CHECK(items[0].elements.size() == 2);
+    CHECK(items[0].channels.size() == 4);
+    CHECK(items[1].basis == items[0].basis);
+    CHECK(items[0].note == "责任科室：社会救助股");
+    CHECK(items[2].audience->specific);
+    CHECK(items[2].channels.at(0) == Channel{ChannelCode::website, false, ""});
+    CHECK(imported->local_items.size() == 1);
+}
+
+TEST_CASE("bad files get a diagnostic, never a crash or a hang", "[xlsx][html]") {
+    for (auto name : {"truncated.xlsx", "zip-bomb.xlsx", "million-rows.xlsx"}) {
+        INFO(name);
+        auto result = catalog_from_xlsx(fixture(name), {});
+        REQUIRE_FALSE(result);
+        CHECK(result.error().kind == ErrorKind::invalid_input);
+    }
+    CHECK_FALSE(catalog_from_html(fixture("no-table.html"), {}));
+    CHECK_FALSE(catalog_from_csv("\"unterminated", {}));
+}
+
+TEST_CASE("a workbook a clerk edited: row added, marks typed by hand, a stray cell", "[xlsx]") {
+    // Rebuilt as a grid, the way the XLSX reader hands sheets over.
+    auto unit = township();
+    auto columns = columns_of(unit, false);
+    const auto& field = unit.fields.front();
+    Grid grid{field.code + " " + field.name, {}};
+    std::vector<std::string> top, low;
+    for (const auto& c : columns) {
+        top.push_back(c.group.empty() ? c.label : c.group);
+        low.push_back(c.label);
+    }
+    grid.rows = {top, low, cells_of(field.items[0], field, columns, 1)};
+    auto at = [&](Column c) { return std::size_t(std::ranges::find(columns, c, &ColumnHead::column) - columns.begin()); };
+    auto added = grid.rows.back();
+    added[at(Column::id)] = "";
+    added[at(Column::name)] = "本镇新增事项";
+    added[at(Column::channels)] = "■政府网站\n口公开查阅点";
+    added.push_back("多余的内容");
+    grid.rows.push_back(added);
+    auto imported = catalog_from_grids({grid}, meta_rows(unit), with_standard());
+    REQUIRE(imported);
+    const auto& items = imported->catalog.fields.front().items;
+    REQUIRE(items.size() == 2);
+    CHECK(items[0] == field.items[0]);
+    CHECK(items[1].id.starts_with("L-"));
+    CHECK(items[1].channels.size() == 2);
+    REQUIRE(imported->diagnostics.size() == 2);  // the stray cell, and the row kept as a local item
+    CHECK(imported->diagnostics[0].message_zh.starts_with(grid.name + "!" + cell_address(3, columns.size())));
+}
+
+TEST_CASE("a pilot team's catalog becomes a template, and a new unit starts from it", "[template]") {
+    auto unit = township();
+    auto& item = unit.fields.front().items.front();
+    item.subject = "兴隆镇人民政府";
+    item.not_applicable = NotApplicable{"无"};
+    item.elements.push_back({"咨询电话：0452-1234567，地址：兴隆镇中心街1号", ElementMark::unmarked});
+    auto tpl = template_from(unit, &standard());
+    CHECK(tpl.kind == CatalogKind::template_);
+    CHECK_FALSE(tpl.meta.unit);
+    const auto& t = tpl.fields.front().items.front();
+    CHECK(t.subject == standard().find_item(t.id)->subject);
+    CHECK_FALSE(t.not_applicable);
+    CHECK(t.elements.back().text == "咨询电话：（联系电话），地址：（办公地址）");
+    CHECK(tpl.meta.note.find("230522101000") != std::string::npos);
+    auto next = unit_catalog_from(tpl, UnitRef{"230522102000", "红光镇", Level::township});
+    CHECK(next.based_on == standard().id);
+    CHECK(next.meta.unit->name == "红光镇");
+    CHECK(next.item_count() == tpl.item_count());
+}

@@ -1,0 +1,35 @@
+// What `gkml coverage` and `gkml history` share: the store, the standard, the calendar, the period and
+// the units asked about.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "gkml/coverage.hpp"
+#include "gkml/store.hpp"
+#include "gkml/xml.hpp"
+
+namespace gkml::cli {
+
+struct AuditArgs {
+    std::filesystem::path db;
+    std::filesystem::path standard;
+    std::string unit;
+    std::string field;
+    std::string period;
+    int stale_days = 90;
+};
+
+struct Audit {
+    Store store;
+    std::vector<Catalog> standards;
+    Calendar calendar;
+    CoverageOptions options;
+    std::vector<Unit> registry;
+    std::vector<Unit> units;  // the unit asked about and those under it; all without --unit
+};
+
+void add_audit_options(CLI::App& sub, AuditArgs& args);
+
+std::expected<Audit, Error> open_audit(const AuditArgs& args);
+
+}  // namespace gkml::cli

@@ -1,0 +1,122 @@
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include "audit.hpp"
+#include "commands.hpp"
+
+namespace gkml::cli {
+
+void add_audit_options(CLI::App& sub, AuditArgs& args) {
+    sub.add_option("--db", args.db, "The database gkml ingest filled")->required();
+    sub.add_option("--unit", args.unit, "Only this unit and the units under it (division code)");
+    sub.add_option("--field", args.field, "Only this field (two-digit code)");
+    sub.add_option("--period", args.period, "YYYY or YYYY-Qn (default: the year of the newest record)");
+    sub.add_option("--standard", args.standard, "Folder of the standard catalogs (default: catalogs/standard)");
+    sub.add_option("--stale-days", args.stale_days, "Days after which a standing item's newest record is stale")
+        ->check(CLI::NonNegativeNumber);
+}
+
+std::expected<Audit, Error> open_audit(const AuditArgs& args) {
+    auto store = Store::open(args.db);
+    if (!store) return std::unexpected(store.error());
+    auto standards = read_catalog_dir(args.standard.empty() ? data_dir() / "catalogs" / "standard" : args.standard);
+    if (!standards) return std::unexpected(standards.error());
+    auto calendar = load_calendar(data_dir() / "catalogs" / "calendar");
+    if (!calendar) return std::unexpected(calendar.error());
+    auto period = args.period.empty() ? default_period(*store) : [&]() -> std::expected<CoveragePeriod, Error> {
+        if (auto p = parse_period(args.period)) return *p;
+        return std::unexpected(Error{ErrorKind::usage, "--period takes YYYY or YYYY-Qn, not " + args.period, "", 0});
+    }();
+    if (!period) return std::unexpected(period.error());
+    auto registry = store->units();
+    if (!registry) return std::unexpected(registry.error());
+    std::vector<Unit> units;
+    for (const auto& unit : *registry)
+        if (args.unit.empty() || std::ranges::any_of(lineage(*registry, unit.code), [&](const Unit* u) { return u->code == args.unit; }))
+            units.push_back(unit);
+    if (units.empty()) return std::unexpected(Error{ErrorKind::usage, "no unit " + args.unit + " in the database", "", 0});
+    return Audit{std::move(*store), std::move(*standards), std::move(*calendar),
+                 CoverageOptions{*period, args.stale_days, args.field}, std::move(*registry), std::move(units)};
+}
+
+namespace {
+
+struct CoverageArgs {
+    AuditArgs audit;
+    std::string format = "text";
+    std::optional<double> fail_under;
+    std::optional<std::int64_t> baseline;
+};
+
+std::string shown(const Ratio& r) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3f", r.value().value_or(1.0));
+    return std::string(buffer) + " (" + std::to_string(r.num) + "/" + std::to_string(r.den) + ")";
+}
+
+// Figures under the bar, and figures that fell since the baseline: each named on stderr.
+bool failing(const CoverageReport& now, std::optional<double> bar, const std::vector<UnitCoverage>* baseline,
+             std::int64_t baseline_id) {
+    std::map<std::string, const Figures*> before;
+    if (baseline)
+        for (const auto& u : *baseline) before[u.code] = &u.figures;
+    bool failed = false;
+    for (const auto& u : now.units) {
+        auto was = before.find(u.code);
+        auto figures = scored(u.figures);
+        for (std::size_t k = 0; k < figures.size(); ++k) {
+            const auto& [name, ratio] = figures[k];
+            auto value = ratio.value();
+            if (!value) continue;
+            if (bar && *value < *bar) {
+                std::cerr << "gkml: " << u.code << ' ' << u.name << ": " << name << ' ' << shown(ratio) << " is under " << *bar << '\n';
+                failed = true;
+            }
+            if (was == before.end()) continue;
+            auto old = scored(*was->second)[k].second;
+            if (old.value() && *value < *old.value()) {
+                std::cerr << "gkml: " << u.code << ' ' << u.name << ": " << name << " fell from " << shown(old)
+                          << " at snapshot " << baseline_id << " to " << shown(ratio) << '\n';
+                failed = true;
+            }
+        }
+    }
+    return failed;
+}
+
+int run_coverage(const CoverageArgs& args) {
+    auto audit = open_audit(args.audit);
+    if (!audit) return report(audit.error());
+    auto units = coverage_in_store(audit->store, audit->units, audit->standards, audit->calendar, audit->options);
+    if (!units) return report(units.error());
+    std::optional<std::vector<UnitCoverage>> baseline;
+    if (args.baseline) {
+        auto then = coverage_in_store(audit->store, audit->units, audit->standards, audit->calendar, audit->options, *args.baseline);
+        if (!then) return report(then.error());
+        baseline = std::move(*then);
+    }
+    auto result = roll_up(audit->options.period, std::move(*units), audit->registry);
+    if (args.format == "json")
+        std::cout << coverage_to_json(result);
+    else if (args.format == "csv")
+        std::cout << coverage_to_csv(result);
+    else
+        std::cout << coverage_to_text(result);
+    return failing(result, args.fail_under, baseline ? &*baseline : nullptr, args.baseline.value_or(0)) ? differs : ok;
+}
+
+}  // namespace
+
+void add_coverage(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<CoverageArgs>();
+    auto* sub = app.add_subcommand("coverage", "Coverage of units against the standard, from the database");
+    add_audit_options(*sub, args->audit);
+    sub->add_option("--format", args->format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
+    sub->add_option("--fail-under", args->fail_under, "Exit 1 when a unit's figure is under this ratio")->check(CLI::Range(0.0, 1.0));
+    sub->add_option("--baseline", args->baseline, "Exit 1 when a unit's figure fell since this snapshot (see gkml history)");
+    sub->footer("Figures: catalog, elements, channels, disclosure, timeliness (higher is better) and stale (lower is better).");
+    sub->callback([args, &exit_code] { exit_code = run_coverage(*args); });
+}
+
+}  // namespace gkml::cli

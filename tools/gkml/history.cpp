@@ -1,0 +1,81 @@
+#include <iomanip>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "audit.hpp"
+#include "commands.hpp"
+
+namespace gkml::cli {
+
+namespace {
+
+struct HistoryArgs {
+    AuditArgs audit;
+    std::string format = "text";
+};
+
+struct Row {
+    Snapshot snapshot;
+    std::optional<Figures> figures;  // none before the unit's first catalog
+};
+
+std::string cell(const std::optional<Figures>& figures, std::size_t k) {
+    if (!figures) return "-";
+    auto ratio = scored(*figures)[k].second;
+    return std::to_string(ratio.num) + "/" + std::to_string(ratio.den);
+}
+
+int run_history(const HistoryArgs& args) {
+    auto audit = open_audit(args.audit);
+    if (!audit) return report(audit.error());
+    auto snapshots = audit->store.snapshots();
+    if (!snapshots) return report(snapshots.error());
+    std::vector<Row> rows;
+    for (const auto& s : *snapshots) {
+        auto unit = std::ranges::find(audit->units, s.unit, &Unit::code);
+        if (unit == audit->units.end()) continue;
+        auto figures = coverage_in_store(audit->store, {*unit}, audit->standards, audit->calendar, audit->options, s.id);
+        if (!figures) return report(figures.error());
+        rows.push_back(Row{s, figures->empty() ? std::nullopt : std::optional<Figures>(figures->front().figures)});
+    }
+    if (args.format == "json") {
+        auto out = nlohmann::ordered_json::array();
+        for (const auto& r : rows) {
+            nlohmann::ordered_json row{{"snapshot", r.snapshot.id}, {"taken", r.snapshot.taken}, {"unit", r.snapshot.unit},
+                                       {"kind", to_string(r.snapshot.kind)}, {"source", r.snapshot.source}};
+            if (r.figures)
+                for (const auto& [name, ratio] : scored(*r.figures)) {
+                    auto value = ratio.value();
+                    row[std::string(name)] = {{"ratio", value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr)},
+                                              {"num", ratio.num}, {"den", ratio.den}};
+                }
+            out.push_back(std::move(row));
+        }
+        std::cout << out.dump(2) << '\n';
+        return ok;
+    }
+    std::cout << "period " << audit->options.period.label << "\nsnapshot  taken                 unit          kind     ";
+    for (const auto& [name, ratio] : scored(Figures{})) std::cout << std::left << std::setw(12) << name;
+    std::cout << "source\n";
+    for (const auto& r : rows) {
+        std::cout << std::left << std::setw(10) << r.snapshot.id << std::setw(22) << r.snapshot.taken << std::setw(14)
+                  << r.snapshot.unit << std::setw(9) << to_string(r.snapshot.kind);
+        for (std::size_t k = 0; k < 5; ++k) std::cout << std::setw(12) << cell(r.figures, k);
+        std::cout << r.snapshot.source << '\n';
+    }
+    return ok;
+}
+
+}  // namespace
+
+void add_history(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<HistoryArgs>();
+    auto* sub = app.add_subcommand("history", "Coverage figures after each ingest, for trends");
+    add_audit_options(*sub, args->audit);
+    sub->add_option("--format", args->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    sub->footer("Each row is one snapshot: the figures of its unit as the database held them right after it.");
+    sub->callback([args, &exit_code] { exit_code = run_history(*args); });
+}
+
+}  // namespace gkml::cli

@@ -1,0 +1,75 @@
+#include <iostream>
+
+#include "commands.hpp"
+#include "gkml/diagnostics.hpp"
+#include "gkml/files.hpp"
+#include "gkml/html.hpp"
+#include "gkml/tabular.hpp"
+#include "gkml/xlsx.hpp"
+#include "gkml/xml.hpp"
+
+namespace gkml::cli {
+
+namespace {
+
+struct ImportArgs {
+    std::filesystem::path in, out, standard, units;
+    std::string from, unit, name, level, field;
+};
+
+int run_import(const ImportArgs& args) {
+    std::string from = args.from.empty() ? args.in.extension().string().substr(args.in.has_extension() ? 1 : 0) : args.from;
+    if (from == "htm") from = "html";
+    if (from != "xlsx" && from != "csv" && from != "html")
+        return report(Error{ErrorKind::usage, "--from must be xlsx, csv or html", "", 0});
+    auto bytes = read_file(args.in);
+    if (!bytes) return report(bytes.error());
+    auto standard = load_standard(args.standard);
+    if (!standard) return report(standard.error());
+    auto registry = read_fields(data_dir() / "catalogs" / "fields.xml");
+    if (!registry) return report(registry.error());
+    ImportOptions options;
+    options.file = args.in.string();
+    options.standard = &*standard;
+    options.registry = &*registry;
+    options.field_code = args.field;
+    if (!args.unit.empty()) {
+        auto unit = unit_of(args.unit, args.units, args.name, args.level.empty() && args.units.empty() ? "township" : args.level);
+        if (!unit) return report(unit.error());
+        options.unit = *unit;
+    }
+    auto imported = from == "xlsx"  ? catalog_from_xlsx(*bytes, options)
+                    : from == "csv" ? catalog_from_csv(*bytes, options)
+                                    : catalog_from_html(*bytes, options);
+    if (!imported) return report(imported.error());
+    std::cout << diagnostics_to_text(imported->diagnostics);
+    if (has_errors(imported->diagnostics)) return invalid;
+    if (auto written = write_atomically(args.out, write_catalog(imported->catalog)); !written) return report(written.error());
+    std::cerr << args.out.string() << ": " << imported->catalog.item_count() << " items";
+    if (!imported->local_items.empty()) {
+        std::cerr << "; not in the standard, kept as local items:";
+        for (const auto& id : imported->local_items) std::cerr << ' ' << id;
+    }
+    std::cerr << '\n';
+    return ok;
+}
+
+}  // namespace
+
+void add_import(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<ImportArgs>();
+    auto* sub = app.add_subcommand("import", "Read a catalog back from a workbook, a CSV file or a published web page");
+    sub->add_option("in", args->in, "The file to read")->required();
+    sub->add_option("--from", args->from, "xlsx, csv or html (default: from the extension)")
+        ->check(CLI::IsMember({"xlsx", "csv", "html"}));
+    sub->add_option("--standard", args->standard, "Folder of the standard catalogs rows are matched against");
+    sub->add_option("--unit", args->unit, "The unit the catalog belongs to (statistical division code)");
+    sub->add_option("--units", args->units, "Unit registry giving the unit's name and level");
+    sub->add_option("--name", args->name, "The unit's name, without a registry");
+    sub->add_option("--level", args->level, "The unit's level, without a registry (default: township)");
+    sub->add_option("--field", args->field, "Field code, when nothing in the file names the field");
+    sub->add_option("-o,--output", args->out, "The catalog to write (XML)")->required();
+    sub->callback([args, &exit_code] { exit_code = run_import(*args); });
+}
+
+}  // namespace gkml::cli
