@@ -49,7 +49,8 @@ constexpr std::array<std::string_view, Store::schema_version> migrations{
          snapshot  INTEGER NOT NULL REFERENCES snapshots (id),
          UNIQUE (unit, item, formed, published, channel, title, url, record_id)
        );
-       CREATE INDEX records_by_unit ON records (unit, snapshot);)"};
+       CREATE INDEX records_by_unit ON records (unit, snapshot);)",
+    R"(ALTER TABLE snapshots ADD COLUMN label TEXT NOT NULL DEFAULT '';)"};
 
 constexpr int busy_timeout_ms = 60'000;
 
@@ -119,14 +120,18 @@ struct Store::Impl {
         return q.executeStep();
     }
 
-    Snapshot new_snapshot(std::string_view unit, SnapshotKind kind, std::string_view source, std::string_view hash) {
-        SQLite::Statement insert(db, "INSERT INTO snapshots (unit, kind, source, hash) VALUES (?, ?, ?, ?) RETURNING id, taken");
+    Snapshot new_snapshot(std::string_view unit, SnapshotKind kind, std::string_view source, std::string_view hash,
+                          std::string_view label) {
+        SQLite::Statement insert(
+            db, "INSERT INTO snapshots (unit, kind, source, hash, label) VALUES (?, ?, ?, ?, ?) RETURNING id, taken");
         insert.bind(1, std::string(unit));
         insert.bind(2, std::string(to_string(kind)));
         insert.bind(3, std::string(source));
         insert.bind(4, std::string(hash));
+        insert.bind(5, std::string(label));
         insert.executeStep();
-        Snapshot out{insert.getColumn(0).getInt64(), std::string(unit), kind, std::string(source), insert.getColumn(1).getString()};
+        Snapshot out{insert.getColumn(0).getInt64(), std::string(unit), kind, std::string(source),
+                     insert.getColumn(1).getString(), std::string(label)};
         while (insert.executeStep()) {}
         return out;
     }
@@ -187,14 +192,14 @@ std::expected<void, Error> Store::put_units(const std::vector<Unit>& units) {
 }
 
 std::expected<std::optional<Snapshot>, Error> Store::put_catalog(const Catalog& catalog, std::string_view source,
-                                                                 std::string_view hash) {
+                                                                 std::string_view hash, std::string_view label) {
     if (!catalog.meta.unit)
         return std::unexpected(Error{ErrorKind::invalid_input, "the catalog names no unit", std::string(source), 0});
     const auto& unit = *catalog.meta.unit;
     return impl_->write([&]() -> std::optional<Snapshot> {
         if (impl_->already_ingested(hash, unit.code, SnapshotKind::catalog)) return std::nullopt;
         impl_->put_unit(Unit{unit.code, unit.name, unit.level, {}, {}}, false);
-        auto snapshot = impl_->new_snapshot(unit.code, SnapshotKind::catalog, source, hash);
+        auto snapshot = impl_->new_snapshot(unit.code, SnapshotKind::catalog, source, hash, label);
         SQLite::Statement insert(impl_->db, "INSERT OR REPLACE INTO catalog_fields (snapshot, field, xml) VALUES (?, ?, ?)");
         Catalog one = catalog;
         one.fields.clear();
@@ -211,10 +216,10 @@ std::expected<std::optional<Snapshot>, Error> Store::put_catalog(const Catalog& 
 }
 
 std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& ledger, std::string_view source,
-                                                                std::string_view hash) {
+                                                                std::string_view hash, std::string_view label) {
     return impl_->write([&]() -> std::optional<Snapshot> {
         if (impl_->already_ingested(hash, ledger.unit, SnapshotKind::ledger)) return std::nullopt;
-        auto snapshot = impl_->new_snapshot(ledger.unit, SnapshotKind::ledger, source, hash);
+        auto snapshot = impl_->new_snapshot(ledger.unit, SnapshotKind::ledger, source, hash, label);
         SQLite::Statement insert(impl_->db,
                                  "INSERT OR IGNORE INTO records (unit, item, formed, published, channel, title, url, "
                                  "record_id, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -250,12 +255,12 @@ std::expected<std::vector<Unit>, Error> Store::units() const {
 std::expected<std::vector<Snapshot>, Error> Store::snapshots(std::string_view unit) const {
     return impl_->read([&] {
         std::vector<Snapshot> out;
-        SQLite::Statement q(impl_->db, "SELECT id, unit, kind, source, taken FROM snapshots WHERE ?1 = '' OR unit = ?1 ORDER BY id");
+        SQLite::Statement q(impl_->db, "SELECT id, unit, kind, source, taken, label FROM snapshots WHERE ?1 = '' OR unit = ?1 ORDER BY id");
         q.bind(1, std::string(unit));
         while (q.executeStep())
             out.push_back(Snapshot{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
                                    q.getColumn(2).getString() == "catalog" ? SnapshotKind::catalog : SnapshotKind::ledger,
-                                   q.getColumn(3).getString(), q.getColumn(4).getString()});
+                                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString()});
         return out;
     });
 }

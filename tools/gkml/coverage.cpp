@@ -4,6 +4,7 @@
 
 #include "audit.hpp"
 #include "commands.hpp"
+#include "table.hpp"
 
 namespace gkml::cli {
 
@@ -45,6 +46,7 @@ namespace {
 struct CoverageArgs {
     AuditArgs audit;
     std::string format = "text";
+    bool summary = false;
     std::optional<double> fail_under;
     std::optional<std::int64_t> baseline;
 };
@@ -85,6 +87,42 @@ bool failing(const CoverageReport& now, std::optional<double> bar, const std::ve
     return failed;
 }
 
+std::string percent_of(const Ratio& r) {
+    auto v = r.value();
+    if (!v) return "—";
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%.1f%%", *v * 100);
+    return buffer;
+}
+
+// One line per unit, worst catalog coverage first, and the total: what a county officer reads first.
+std::string summary_table(const CoverageReport& result) {
+    std::vector<const UnitCoverage*> units;
+    for (const auto& u : result.units) units.push_back(&u);
+    std::ranges::stable_sort(units, [](const UnitCoverage* a, const UnitCoverage* b) {
+        return a->figures.catalog.value().value_or(1.0) < b->figures.catalog.value().value_or(1.0);
+    });
+    std::vector<std::vector<std::string>> rows;
+    auto row = [](std::string code, std::string name, const Figures& f, std::string missing, std::string late) {
+        std::vector<std::string> cells{std::move(code), std::move(name)};
+        for (const auto& [figure, ratio] : scored(f)) cells.push_back(percent_of(ratio));
+        cells.push_back(std::move(missing));
+        cells.push_back(std::move(late));
+        return cells;
+    };
+    std::size_t missing = 0, late = 0;
+    for (const auto* u : units) {
+        rows.push_back(row(u->code, u->name, u->figures, std::to_string(u->missing.size()), std::to_string(u->late.size())));
+        missing += u->missing.size();
+        late += u->late.size();
+    }
+    rows.push_back(row("", "合计", result.total, std::to_string(missing), std::to_string(late)));
+    return "统计期间 " + result.period.label + "\n" +
+           render_table({{"代码", 12}, {"单位", 24}, {"目录覆盖", 8}, {"要素完整", 8}, {"渠道齐全", 8}, {"按要求公开", 10},
+                         {"按时公开", 8}, {"缺失事项", 8}, {"逾期记录", 8}},
+                        rows);
+}
+
 int run_coverage(const CoverageArgs& args) {
     auto audit = open_audit(args.audit);
     if (!audit) return report(audit.error());
@@ -101,6 +139,8 @@ int run_coverage(const CoverageArgs& args) {
         std::cout << coverage_to_json(result);
     else if (args.format == "csv")
         std::cout << coverage_to_csv(result);
+    else if (args.summary)
+        std::cout << summary_table(result);
     else
         std::cout << coverage_to_text(result);
     return failing(result, args.fail_under, baseline ? &*baseline : nullptr, args.baseline.value_or(0)) ? differs : ok;
@@ -113,6 +153,7 @@ void add_coverage(CLI::App& app, int& exit_code) {
     auto* sub = app.add_subcommand("coverage", "Coverage of units against the standard, from the database");
     add_audit_options(*sub, args->audit);
     sub->add_option("--format", args->format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
+    sub->add_flag("--summary", args->summary, "Text: one line per unit and the total, instead of every finding");
     sub->add_option("--fail-under", args->fail_under, "Exit 1 when a unit's figure is under this ratio")->check(CLI::Range(0.0, 1.0));
     sub->add_option("--baseline", args->baseline, "Exit 1 when a unit's figure fell since this snapshot (see gkml history)");
     sub->footer("Figures: catalog, elements, channels, disclosure, timeliness (higher is better) and stale (lower is better).");

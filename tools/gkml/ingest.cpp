@@ -17,6 +17,7 @@ struct IngestArgs {
     std::filesystem::path units;
     std::filesystem::path standard;
     std::vector<std::filesystem::path> paths;
+    std::string label;
 };
 
 struct Tally {
@@ -47,8 +48,9 @@ std::vector<std::filesystem::path> input_files(const std::vector<std::filesystem
 // Puts one file's content; a returned error is the store's (the run stops), a bad file only counts.
 class Ingest {
 public:
-    Ingest(Store& store, const Schemas& schemas, CheckContext context, const std::vector<Catalog>& standards)
-        : store_(store), schemas_(schemas), context_(context), standards_(standards) {}
+    Ingest(Store& store, const Schemas& schemas, CheckContext context, const std::vector<Catalog>& standards,
+           std::string label)
+        : store_(store), schemas_(schemas), context_(context), standards_(standards), label_(std::move(label)) {}
 
     std::expected<void, Error> file(const std::filesystem::path& path) {
         auto bytes = read_file(path);
@@ -58,7 +60,7 @@ public:
             auto ledgers = parse_ledger_csv(*bytes, path.string());
             if (!ledgers) return refuse(ledgers.error());
             for (const auto& ledger : *ledgers)
-                if (auto put = count(store_.put_ledger(ledger, path.string(), hash)); !put) return put;
+                if (auto put = count(store_.put_ledger(ledger, path.string(), hash, label_)); !put) return put;
             return {};
         }
         DocumentKind kind = DocumentKind::unknown;
@@ -68,7 +70,7 @@ public:
             case DocumentKind::ledger: {
                 auto ledger = parse_ledger_xml(*bytes, path.string());
                 if (!ledger) return refuse(ledger.error());
-                return count(store_.put_ledger(*ledger, path.string(), hash));
+                return count(store_.put_ledger(*ledger, path.string(), hash, label_));
             }
             case DocumentKind::units: {
                 auto units = parse_units_xml(*bytes, path.string());
@@ -91,7 +93,7 @@ private:
             if (s.id == catalog->based_on && (catalog->based_on_version.empty() || s.version == catalog->based_on_version))
                 context.standard = &s;
         if (!checked(check_catalog(*catalog, context))) return {};
-        return count(store_.put_catalog(*catalog, path.string(), hash));
+        return count(store_.put_catalog(*catalog, path.string(), hash, label_));
     }
 
     bool checked(const std::vector<Diagnostic>& diagnostics) {
@@ -123,6 +125,7 @@ private:
     const Schemas& schemas_;
     CheckContext context_;
     const std::vector<Catalog>& standards_;
+    std::string label_;
     Tally tally_;
 };
 
@@ -134,7 +137,8 @@ int run_ingest(const IngestArgs& args) {
     auto registry = read_fields(data_dir() / "catalogs" / "fields.xml");
     auto store = Store::open(args.db);
     if (!store) return report(store.error());
-    Ingest ingest(*store, *schemas, CheckContext{registry ? &*registry : nullptr, nullptr}, *standards);
+    Ingest ingest(*store, *schemas, CheckContext{registry ? &*registry : nullptr, nullptr}, *standards,
+                  args.label);
     if (args.units.extension() == ".csv") {
         auto units = read_units(args.units);
         if (!units) return report(units.error());
@@ -165,6 +169,7 @@ void add_ingest(CLI::App& app, int& exit_code) {
     sub->add_option("--db", args->db, "The database file (created if needed)")->required();
     sub->add_option("--units", args->units, "A units registry (XML or CSV) to load first");
     sub->add_option("--standard", args->standard, "Folder of the standard catalogs (default: catalogs/standard)");
+    sub->add_option("--label", args->label, "A name for this ingest run, shown in history and the report's trend (e.g. 2025年中自查)");
     sub->add_option("paths", args->paths, "Files or folders (recursively *.xml, *.csv)")->required();
     sub->footer("An invalid file is reported and skipped; the rest goes in (exit 2). Re-ingesting a file changes nothing.");
     sub->callback([args, &exit_code] { exit_code = run_ingest(*args); });

@@ -30,6 +30,7 @@ struct Snapshot {
     SnapshotKind kind = SnapshotKind::catalog;
     std::string source;  // the file it came from
     std::string taken;   // UTC, YYYY-MM-DDTHH:MM:SSZ
+    std::string label;   // what the ingest run was called (gkml ingest --label), e.g. 2025年中自查
     bool operator==(const Snapshot&) const = default;
 };
 
@@ -44,7 +45,7 @@ class Store {
 public:
     // Creates the file if needed and migrates it to the current schema version.
     static std::expected<Store, Error> open(const std::filesystem::path& file);
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
@@ -56,11 +57,11 @@ public:
     // A unit catalog (its meta names the unit). Its fields replace the same fields of earlier
     // snapshots. nullopt: this content was already ingested for this unit.
     std::expected<std::optional<Snapshot>, Error> put_catalog(const Catalog& catalog, std::string_view source,
-                                                              std::string_view hash);
+                                                              std::string_view hash, std::string_view label = {});
 
     // Records already held for the unit (same item, dates, channel, title, url and id) are kept once.
     std::expected<std::optional<Snapshot>, Error> put_ledger(const Ledger& ledger, std::string_view source,
-                                                             std::string_view hash);
+                                                             std::string_view hash, std::string_view label = {});
 
     std::expected<std::vector<Unit>, Error> units() const;  // by code
 
