@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh build
-# The browser test opens the county report in Debian's chromium, with fonts that have Chinese glyphs.
-bash scripts/install.sh chromium fonts-noto-cjk
+# End-to-end: the county report in Debian's chromium (with fonts that have Chinese glyphs), and the
+# exported workbook converted by LibreOffice and read back.
+bash scripts/install.sh chromium fonts-noto-cjk libreoffice-calc-nogui
 ctest --test-dir build --output-on-failure -j "$(nproc)"
