@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "gkml/csv.hpp"
+#include "gkml/text.hpp"
 
 namespace gkml {
 
@@ -132,21 +133,6 @@ struct PageWalk {
     }
 };
 
-std::string escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\n': out += "<br>"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 constexpr std::string_view style = R"(@page { size: A4 landscape; margin: 10mm; }
 body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 10pt; margin: 0 auto; max-width: 287mm; }
 h1 { font-family: "SimHei", "Heiti SC", "Noto Sans CJK SC", sans-serif; font-size: 16pt; text-align: center; }
@@ -191,26 +177,26 @@ std::expected<Imported, Error> catalog_from_html(std::string_view bytes, const I
 
 std::string catalog_to_html(const Catalog& catalog) {
     std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-                      escape(catalog.meta.title) + "</title>\n<style>\n" + std::string{style} + "</style>\n</head>\n<body>\n";
-    out += "<h1>" + escape(catalog.meta.title) + "</h1>\n<table class=\"meta\">\n";
+                      escape_html(catalog.meta.title, true) + "</title>\n<style>\n" + std::string{style} + "</style>\n</head>\n<body>\n";
+    out += "<h1>" + escape_html(catalog.meta.title, true) + "</h1>\n<table class=\"meta\">\n";
     for (const auto& [label, value] : meta_rows(catalog))
-        out += "<tr><td>" + escape(label) + "</td><td>" + escape(value) + "</td></tr>\n";
+        out += "<tr><td>" + escape_html(label, true) + "</td><td>" + escape_html(value, true) + "</td></tr>\n";
     out += "</table>\n";
     auto columns = columns_of(catalog, false);
     for (const auto& field : catalog.fields) {
-        out += "<table>\n<caption>" + escape(field.code + " " + field.name) + "</caption>\n<thead>\n<tr>";
+        out += "<table>\n<caption>" + escape_html(field.code + " " + field.name, true) + "</caption>\n<thead>\n<tr>";
         std::string second;
         for (std::size_t c = 0; c < columns.size();) {
             const auto& head = columns[c];
             if (head.group.empty()) {
-                out += "<th rowspan=\"2\">" + escape(head.label) + "</th>";
+                out += "<th rowspan=\"2\">" + escape_html(head.label, true) + "</th>";
                 ++c;
                 continue;
             }
             std::size_t end = c;
             while (end + 1 < columns.size() && columns[end + 1].group == head.group) ++end;
-            out += "<th colspan=\"" + std::to_string(end - c + 1) + "\">" + escape(head.group) + "</th>";
-            for (; c <= end; ++c) second += "<th>" + escape(columns[c].label) + "</th>";
+            out += "<th colspan=\"" + std::to_string(end - c + 1) + "\">" + escape_html(head.group, true) + "</th>";
+            for (; c <= end; ++c) second += "<th>" + escape_html(columns[c].label, true) + "</th>";
         }
         out += "</tr>\n<tr>" + second + "</tr>\n</thead>\n<tbody>\n";
         std::size_t seq = 0;
@@ -218,7 +204,7 @@ std::string catalog_to_html(const Catalog& catalog) {
             auto cells = cells_of(item, field, columns, ++seq);
             out += "<tr>";
             for (std::size_t c = 0; c < cells.size(); ++c)
-                out += std::string{is_tick_column(columns[c].column) ? "<td class=\"tick\">" : "<td>"} + escape(cells[c]) + "</td>";
+                out += std::string{is_tick_column(columns[c].column) ? "<td class=\"tick\">" : "<td>"} + escape_html(cells[c], true) + "</td>";
             out += "</tr>\n";
         }
         out += "</tbody>\n</table>\n";

@@ -6,25 +6,11 @@
 #include <map>
 
 #include "gkml/calendar.hpp"
+#include "gkml/text.hpp"
 
 namespace gkml {
 
 namespace {
-
-std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string percent(const Ratio& r) {
     auto v = r.value();
@@ -83,7 +69,7 @@ std::string trend_svg(const std::vector<TrendPoint>& trend) {
     };
     for (std::size_t i = 0; i < trend.size(); ++i)
         svg += fmt::format(R"(<text x="{:.1f}" y="{}" font-size="11" text-anchor="middle" fill="#5b6675">{}</text>)",
-                           x_of(i), height - bottom + 18, escape(trend[i].label));
+                           x_of(i), height - bottom + 18, escape_html(trend[i].label));
     for (std::size_t s = 0; s < std::size(figure_names_zh); ++s) {
         std::string points;
         for (std::size_t i = 0; i < trend.size(); ++i) {
@@ -106,7 +92,7 @@ std::string trend_svg(const std::vector<TrendPoint>& trend) {
 std::string item_list(const std::vector<ItemRef>& items) {
     std::string out = R"(<ul class="items">)";
     for (const auto& i : items)
-        out += fmt::format("<li><code>{}</code> {} · {}</li>", escape(i.id), escape(i.category), escape(i.name));
+        out += fmt::format("<li><code>{}</code> {} · {}</li>", escape_html(i.id), escape_html(i.category), escape_html(i.name));
     return out + "</ul>";
 }
 
@@ -128,10 +114,10 @@ std::string report_html(const ReportInput& input) {
 
     std::string html = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
     html += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
-    html += "<title>" + escape(input.title) + "</title><style>" + std::string(style) + "</style></head><body>\n";
-    html += "<h1>" + escape(input.title) + "</h1>";
-    html += fmt::format(R"(<p class="muted">统计期间 {}（{} 至 {}）· 数据截至 {} · 共 {} 个单位</p>)", escape(cov.period.label),
-                        format_date(cov.period.from), format_date(cov.period.to), escape(input.as_of), cov.units.size());
+    html += "<title>" + escape_html(input.title) + "</title><style>" + std::string(style) + "</style></head><body>\n";
+    html += "<h1>" + escape_html(input.title) + "</h1>";
+    html += fmt::format(R"(<p class="muted">统计期间 {}（{} 至 {}）· 数据截至 {} · 共 {} 个单位</p>)", escape_html(cov.period.label),
+                        format_date(cov.period.from), format_date(cov.period.to), escape_html(input.as_of), cov.units.size());
     html += R"(<nav class="noprint"><a href="#summary">汇总表</a><a href="#heat">领域热力图</a><a href="#trend">变化趋势</a><a href="#units">各单位情况</a></nav>)";
 
     html += R"(<div class="cards">)";
@@ -148,8 +134,8 @@ std::string report_html(const ReportInput& input) {
     for (auto name : figure_names_zh) html += "<th>" + std::string(name) + "</th>";
     html += "<th>长期未更新</th><th>缺失事项</th><th>逾期记录</th></tr></thead><tbody>";
     for (const auto* u : units) {
-        html += fmt::format(R"(<tr><td><a href="#u-{}">{}</a></td><td>{}</td><td>{}</td>)", escape(u->code), escape(u->name),
-                            escape(u->code), level_zh(u->level));
+        html += fmt::format(R"(<tr><td><a href="#u-{}">{}</a></td><td>{}</td><td>{}</td>)", escape_html(u->code), escape_html(u->name),
+                            escape_html(u->code), level_zh(u->level));
         for (const auto& [name, ratio] : scored(u->figures)) html += figure_cell(ratio);
         html += fmt::format(R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>)",
                             percent(u->figures.stale), u->missing.size(), u->late.size());
@@ -159,18 +145,18 @@ std::string report_html(const ReportInput& input) {
     html += R"(<h2 id="heat">领域热力图</h2><p class="muted">每格为该单位在该领域的目录覆盖率；灰色表示该单位在该领域无适用事项或已说明未涉及。</p>)";
     html += R"(<table class="heat"><thead><tr><th>单位</th>)";
     for (const auto& f : input.fields)
-        html += fmt::format(R"(<th class="f" title="{}">{} {}</th>)", escape(f.name), escape(f.code), escape(f.name));
+        html += fmt::format(R"(<th class="f" title="{}">{} {}</th>)", escape_html(f.name), escape_html(f.code), escape_html(f.name));
     html += "</tr></thead><tbody>";
     for (const auto* u : units) {
         std::map<std::string, const Figures*> by_field;
         for (const auto& ff : u->fields) by_field[ff.code] = &ff.figures;
-        html += "<tr><th>" + escape(u->name) + "</th>";
+        html += "<tr><th>" + escape_html(u->name) + "</th>";
         for (const auto& f : input.fields) {
             auto it = by_field.find(f.code);
             Ratio r = it == by_field.end() ? Ratio{} : it->second->catalog;
             html += fmt::format(R"(<td class="cell{}" data-unit="{}" data-field="{}" style="background:{}" title="{} · {} {}">{}</td>)",
-                                r.den ? "" : " na", escape(u->code), escape(f.code), colour(r), escape(u->name),
-                                escape(f.name), fraction(r), r.den ? percent(r) : "—");
+                                r.den ? "" : " na", escape_html(u->code), escape_html(f.code), colour(r), escape_html(u->name),
+                                escape_html(f.name), fraction(r), r.den ? percent(r) : "—");
         }
         html += "</tr>";
     }
@@ -184,14 +170,14 @@ std::string report_html(const ReportInput& input) {
 
     html += R"(<h2 id="units">各单位情况</h2>)";
     for (const auto* u : units) {
-        html += fmt::format(R"(<section class="unit" id="u-{}"><h3>{} <span class="muted">{} · {}</span></h3>)", escape(u->code),
-                            escape(u->name), escape(u->code), level_zh(u->level));
+        html += fmt::format(R"(<section class="unit" id="u-{}"><h3>{} <span class="muted">{} · {}</span></h3>)", escape_html(u->code),
+                            escape_html(u->name), escape_html(u->code), level_zh(u->level));
         html += "<table><thead><tr><th>领域</th>";
         for (auto name : figure_names_zh) html += "<th>" + std::string(name) + "</th>";
         html += "</tr></thead><tbody>";
         for (const auto& ff : u->fields) {
             if (!ff.figures.catalog.den && !ff.figures.disclosure.den) continue;
-            html += fmt::format("<tr><td>{} {}</td>", escape(ff.code), escape(field_names[ff.code]));
+            html += fmt::format("<tr><td>{} {}</td>", escape_html(ff.code), escape_html(field_names[ff.code]));
             for (const auto& [name, ratio] : scored(ff.figures)) html += figure_cell(ratio);
             html += "</tr>";
         }
@@ -207,7 +193,7 @@ std::string report_html(const ReportInput& input) {
             html += "<table><thead><tr><th>事项</th><th>信息形成</th><th>应公开日期</th><th>实际公开</th><th>逾期工作日</th></tr></thead><tbody>";
             for (const auto& l : u->late)
                 html += fmt::format(R"(<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
-                                    escape(l.item), format_date(l.formed), format_date(l.due), format_date(l.published),
+                                    escape_html(l.item), format_date(l.formed), format_date(l.due), format_date(l.published),
                                     (std::chrono::sys_days(l.published) - std::chrono::sys_days(l.due)).count());
             html += "</tbody></table>";
         }

@@ -77,4 +77,20 @@ std::string fold_width(std::string_view utf8) {
     return out;
 }
 
+std::string escape_html(std::string_view text, bool line_breaks) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\n': out += line_breaks ? "<br>" : "\n"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace gkml

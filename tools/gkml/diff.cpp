@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "gkml/text.hpp"
 #include "gkml/diff.hpp"
 #include "gkml/xml.hpp"
 
@@ -144,20 +145,6 @@ std::string to_text(const CatalogDiff& diff, const Catalog& old_catalog, const C
     }
     out << added << " added, " << removed << " removed, " << changed << " changed\n";
     return out.str();
-}
-
-std::string escape_html(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
 }
 
 std::string to_html(const CatalogDiff& diff, const Catalog& old_catalog, const Catalog& new_catalog) {

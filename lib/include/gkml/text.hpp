@@ -16,4 +16,8 @@ std::string truncate_to_width(std::string_view utf8, int columns);
 // the full-width block only: Chinese punctuation such as 、。《》 is kept).
 std::string fold_width(std::string_view utf8);
 
+// Text made safe inside HTML content and quoted attributes (& < > "); line breaks become <br> when asked,
+// so a cell's line breaks show as the clerk typed them.
+std::string escape_html(std::string_view text, bool line_breaks = false);
+
 }  // namespace gkml
