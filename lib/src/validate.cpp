@@ -320,6 +320,14 @@ void check_item(const Catalog& catalog, const Field& field, const Item& item, co
 
     // Against the standard the catalog is based on.
     const Catalog* std_catalog = context.standard;
+    if (std_catalog && !standard && item.is_local() && !item.anchor.empty()) {
+        bool resolves = item.anchor.size() == 2 ? std_catalog->find_field(item.anchor) != nullptr
+                                                : std_catalog->find_item(item.anchor) || catalog.find_item(item.anchor);
+        if (!resolves)
+            out.push_back(diagnose("GKML-E012", p, "本地事项挂靠的 " + item.anchor + " 在标准目录和本目录中都不存在",
+                                   "anchor " + item.anchor + " is neither in the standard nor in this catalog",
+                                   "anchor 应是所扩展的标准事项编号（FF-NNN）或领域代码（FF）。"));
+    }
     if (!std_catalog || standard || item.is_local()) return;
     const Item* reference = std_catalog->find_item(item.id);
     if (!reference) {
@@ -417,39 +425,73 @@ std::vector<Diagnostic> check_catalog(const Catalog& catalog, const CheckContext
     return out;
 }
 
-std::vector<Diagnostic> check_catalog_set(const std::vector<const Catalog*>& files) {
+namespace {
+
+// What the rules across a catalog set need of each item; kept instead of whole catalogs, so a run
+// over thousands of files holds only this much once a file is checked.
+struct SetEntry {
+    std::string id;
+    std::string anchor;
+    std::string replaced_by;
+    SourcePos pos;
+};
+
+struct SetIndex {
+    CatalogKind kind = CatalogKind::standard;
+    std::vector<std::string> fields;
+    std::vector<SetEntry> items;
+};
+
+SetIndex index_of(const Catalog& catalog) {
+    SetIndex index{catalog.kind, {}, {}};
+    for (const auto& field : catalog.fields) {
+        index.fields.push_back(field.code);
+        for (const auto& item : field.items) index.items.push_back({item.id, item.anchor, item.replaced_by, item.pos});
+    }
+    return index;
+}
+
+std::vector<Diagnostic> check_set(const std::vector<const SetIndex*>& files) {
     std::vector<Diagnostic> out;
-    std::map<std::string, const Item*> ids;
+    std::map<std::string, const SetEntry*> ids;
     std::set<std::string> field_codes;
-    for (const auto* catalog : files)
-        for (const auto& field : catalog->fields) {
-            field_codes.insert(field.code);
-            for (const auto& item : field.items) {
-                auto [it, fresh] = ids.emplace(item.id, &item);
-                if (!fresh && it->second->pos.file != item.pos.file)
-                    out.push_back(diagnose("GKML-E010", item.pos,
-                                           "事项编号 " + item.id + " 在 " + it->second->pos.file + " 中已经用过",
-                                           "item id " + item.id + " is already used in " + it->second->pos.file + ":" +
-                                               std::to_string(it->second->pos.line),
-                                           "同一套目录的各文件中，事项编号必须唯一：给其中一个换新编号。"));
-            }
+    for (const auto* file : files) {
+        field_codes.insert(file->fields.begin(), file->fields.end());
+        for (const auto& item : file->items) {
+            auto [it, fresh] = ids.emplace(item.id, &item);
+            if (!fresh && it->second->pos.file != item.pos.file)
+                out.push_back(diagnose("GKML-E010", item.pos,
+                                       "事项编号 " + item.id + " 在 " + it->second->pos.file + " 中已经用过",
+                                       "item id " + item.id + " is already used in " + it->second->pos.file + ":" +
+                                           std::to_string(it->second->pos.line),
+                                       "同一套目录的各文件中，事项编号必须唯一：给其中一个换新编号。"));
         }
-    for (const auto* catalog : files)
-        for (const auto& field : catalog->fields)
-            for (const auto& item : field.items) {
-                if (!item.anchor.empty()) {
-                    bool resolves = item.anchor.size() == 2 ? field_codes.contains(item.anchor) : ids.contains(item.anchor);
-                    if (!resolves && catalog->kind == CatalogKind::standard)
-                        out.push_back(diagnose("GKML-E012", item.pos, "本地事项挂靠的 " + item.anchor + " 不存在",
-                                               "anchor " + item.anchor + " does not resolve",
-                                               "anchor 应是本目录中的事项编号或领域代码。"));
-                }
-                if (!item.replaced_by.empty() && !ids.contains(item.replaced_by))
-                    out.push_back(diagnose("GKML-E017", item.pos, "替代事项 " + item.replaced_by + " 不存在",
-                                           "replacement " + item.replaced_by + " does not resolve",
-                                           "replaced-by 应指向本目录中仍在用的事项。"));
+    }
+    for (const auto* file : files)
+        for (const auto& item : file->items) {
+            if (!item.anchor.empty() && file->kind == CatalogKind::standard) {
+                bool resolves = item.anchor.size() == 2 ? field_codes.contains(item.anchor) : ids.contains(item.anchor);
+                if (!resolves)
+                    out.push_back(diagnose("GKML-E012", item.pos, "本地事项挂靠的 " + item.anchor + " 不存在",
+                                           "anchor " + item.anchor + " does not resolve",
+                                           "anchor 应是本目录中的事项编号或领域代码。"));
             }
+            if (!item.replaced_by.empty() && !ids.contains(item.replaced_by))
+                out.push_back(diagnose("GKML-E017", item.pos, "替代事项 " + item.replaced_by + " 不存在",
+                                       "replacement " + item.replaced_by + " does not resolve",
+                                       "replaced-by 应指向本目录中仍在用的事项。"));
+        }
     return out;
+}
+
+}  // namespace
+
+std::vector<Diagnostic> check_catalog_set(const std::vector<const Catalog*>& files) {
+    std::vector<SetIndex> indexes;
+    for (const auto* catalog : files) indexes.push_back(index_of(*catalog));
+    std::vector<const SetIndex*> pointers;
+    for (const auto& index : indexes) pointers.push_back(&index);
+    return check_set(pointers);
 }
 
 // ---- the whole run ----
@@ -480,10 +522,28 @@ void collect_files(const std::filesystem::path& path, std::vector<std::filesyste
 struct FileResult {
     std::vector<Diagnostic> diagnostics;
     DocumentKind kind = DocumentKind::unknown;
-    std::optional<Catalog> catalog;
+    std::optional<std::pair<std::string, std::string>> set;  // the catalog's id and version
+    std::optional<SetIndex> index;
+    std::optional<Catalog> catalog;  // kept only while its checks wait for a standard among the inputs
 };
 
-FileResult check_one(const std::filesystem::path& file, const Schemas& schemas) {
+// What every worker reads and nobody writes: the registry and the standard folder, loaded once.
+struct Shared {
+    const Schemas& schemas;
+    std::vector<FieldEntry> registry;
+    std::vector<Catalog> standards;
+
+    const Catalog* standard_for(const Catalog& c) const {
+        for (const auto& s : standards)
+            if (s.id == c.based_on && (c.based_on_version.empty() || s.version == c.based_on_version)) return &s;
+        return nullptr;
+    }
+    CheckContext context(const Catalog* standard) const {
+        return CheckContext{registry.empty() ? nullptr : &registry, standard};
+    }
+};
+
+FileResult check_one(const std::filesystem::path& file, const Shared& shared) {
     FileResult result;
     auto text = read_file(file);
     if (!text) {
@@ -491,15 +551,22 @@ FileResult check_one(const std::filesystem::path& file, const Schemas& schemas) 
                                                 text.error().message, "检查文件是否存在、是否有读取权限。"});
         return result;
     }
-    result.diagnostics = schemas.check(*text, file.string(), result.kind);
-    if (result.kind == DocumentKind::catalog && !has_errors(result.diagnostics)) {
-        auto catalog = parse_catalog(*text, file.string());
-        if (catalog)
-            result.catalog = std::move(*catalog);
-        else
-            result.diagnostics.push_back(Diagnostic{"GKML-E005", Severity::error, file.string(), catalog.error().line, 0,
-                                                    "目录内容无法读取", catalog.error().message, "对照 xsd/catalog.xsd 修改。"});
+    result.diagnostics = shared.schemas.check(*text, file.string(), result.kind);
+    if (result.kind != DocumentKind::catalog || has_errors(result.diagnostics)) return result;
+    auto catalog = parse_catalog(*text, file.string());
+    if (!catalog) {
+        result.diagnostics.push_back(Diagnostic{"GKML-E005", Severity::error, file.string(), catalog.error().line, 0,
+                                                "目录内容无法读取", catalog.error().message, "对照 xsd/catalog.xsd 修改。"});
+        return result;
     }
+    result.set = std::pair{catalog->id, catalog->version};
+    result.index = index_of(*catalog);
+    const Catalog* standard = catalog->kind == CatalogKind::standard ? nullptr : shared.standard_for(*catalog);
+    if (catalog->kind == CatalogKind::standard || (!standard && !catalog->based_on.empty())) {
+        result.catalog = std::move(*catalog);  // checked once every input is read
+        return result;
+    }
+    for (auto& d : check_catalog(*catalog, shared.context(standard))) result.diagnostics.push_back(std::move(d));
     return result;
 }
 
@@ -514,10 +581,16 @@ ValidateReport validate_paths(const std::vector<std::filesystem::path>& paths, c
     files.erase(std::unique(files.begin(), files.end()), files.end());
     report.files = files.size();
 
+    Shared shared{schemas, {}, {}};
+    if (!options.fields_file.empty())
+        if (auto loaded = read_fields(options.fields_file)) shared.registry = std::move(*loaded);
+    if (!options.standard_dir.empty())
+        if (auto loaded = read_catalog_dir(options.standard_dir)) shared.standards = std::move(*loaded);
+
     std::vector<FileResult> results(files.size());
     std::atomic<std::size_t> next{0};
     auto work = [&] {
-        for (std::size_t i; (i = next.fetch_add(1)) < files.size();) results[i] = check_one(files[i], schemas);
+        for (std::size_t i; (i = next.fetch_add(1)) < files.size();) results[i] = check_one(files[i], shared);
     };
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, files.size())));
@@ -526,49 +599,39 @@ ValidateReport validate_paths(const std::vector<std::filesystem::path>& paths, c
     work();
     pool.clear();
 
-    std::vector<FieldEntry> registry;
-    if (!options.fields_file.empty()) {
-        if (auto loaded = read_fields(options.fields_file)) registry = std::move(*loaded);
-    }
-    // Catalog sets: files with the same id and version are one catalog.
-    std::map<std::pair<std::string, std::string>, std::vector<const Catalog*>> sets;
+    // Catalogs whose standard is among the inputs: the standard is that set, joined across its files.
+    std::map<std::pair<std::string, std::string>, std::vector<const Catalog*>> held;
     for (const auto& r : results)
-        if (r.catalog) sets[{r.catalog->id, r.catalog->version}].push_back(&*r.catalog);
+        if (r.catalog) held[*r.set].push_back(&*r.catalog);
     std::map<std::pair<std::string, std::string>, Catalog> joined;
-    for (const auto& [key, parts] : sets) {
+    for (const auto& r : results) {
+        if (!r.catalog || r.catalog->kind == CatalogKind::standard) continue;
+        auto key = std::pair{r.catalog->based_on, r.catalog->based_on_version};
+        if (joined.contains(key) || !held.contains(key)) continue;
         std::vector<Catalog> copies;
-        for (const auto* c : parts) copies.push_back(*c);
+        for (const auto* c : held[key]) copies.push_back(*c);
         joined.emplace(key, join_catalogs(std::move(copies)));
     }
-    std::optional<std::vector<Catalog>> standard_dir;  // loaded once, only when some catalog needs it
-    auto standard_for = [&](const Catalog& c) -> const Catalog* {
-        if (c.based_on.empty()) return nullptr;
-        auto it = joined.find({c.based_on, c.based_on_version});
-        if (it != joined.end()) return &it->second;
-        if (!standard_dir && !options.standard_dir.empty()) {
-            auto loaded = read_catalog_dir(options.standard_dir);
-            standard_dir = loaded ? std::move(*loaded) : std::vector<Catalog>{};
-        }
-        if (standard_dir)
-            for (const auto& s : *standard_dir)
-                if (s.id == c.based_on && (c.based_on_version.empty() || s.version == c.based_on_version)) return &s;
-        return nullptr;
-    };
-
+    std::map<std::pair<std::string, std::string>, std::vector<const SetIndex*>> sets;
     for (auto& r : results) {
         for (auto& d : r.diagnostics) report.diagnostics.push_back(std::move(d));
+        if (r.index) sets[*r.set].push_back(&*r.index);
         if (!r.catalog) continue;
-        CheckContext context{registry.empty() ? nullptr : &registry, standard_for(*r.catalog)};
-        if (!r.catalog->based_on.empty() && !context.standard)
-            report.diagnostics.push_back(diagnose(
-                "GKML-E011", r.catalog->pos,
-                "找不到依据的标准目录 " + r.catalog->based_on + " " + r.catalog->based_on_version,
-                "based-on " + r.catalog->based_on + " " + r.catalog->based_on_version + " does not resolve",
-                "把标准目录所在文件夹一起传给 gkml validate，或用 --standard 指定。"));
-        for (auto& d : check_catalog(*r.catalog, context)) report.diagnostics.push_back(std::move(d));
+        const Catalog* standard = nullptr;
+        if (r.catalog->kind != CatalogKind::standard) {
+            auto it = joined.find({r.catalog->based_on, r.catalog->based_on_version});
+            standard = it != joined.end() ? &it->second : nullptr;
+            if (!standard)
+                report.diagnostics.push_back(diagnose(
+                    "GKML-E011", r.catalog->pos,
+                    "找不到依据的标准目录 " + r.catalog->based_on + " " + r.catalog->based_on_version,
+                    "based-on " + r.catalog->based_on + " " + r.catalog->based_on_version + " does not resolve",
+                    "把标准目录所在文件夹一起传给 gkml validate，或用 --standard 指定。"));
+        }
+        for (auto& d : check_catalog(*r.catalog, shared.context(standard))) report.diagnostics.push_back(std::move(d));
     }
     for (const auto& [key, parts] : sets)
-        for (auto& d : check_catalog_set(parts)) report.diagnostics.push_back(std::move(d));
+        for (auto& d : check_set(parts)) report.diagnostics.push_back(std::move(d));
 
     std::ranges::sort(report.diagnostics, [](const Diagnostic& a, const Diagnostic& b) {
         return std::tie(a.file, a.line, a.column, a.code, a.message_en) <

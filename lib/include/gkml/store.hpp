@@ -45,7 +45,7 @@ class Store {
 public:
     // Creates the file if needed and migrates it to the current schema version.
     static std::expected<Store, Error> open(const std::filesystem::path& file);
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
 
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
