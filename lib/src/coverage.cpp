@@ -223,8 +223,11 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
                 continue;
             }
             ++figures.catalog.num;
-            figures.elements += elements_listed(s, *u);
-            figures.channels += channels_present(s, *u);
+            auto listed = elements_listed(s, *u);
+            auto present = channels_present(s, *u);
+            figures.elements += listed;
+            figures.channels += present;
+            if (listed.num < listed.den || present.num < present.den) out.incomplete.push_back(ref_of(s, field));
             const auto& item_records = by_item[s.id];
             const TimeLimit* limit = u->time_limit ? &*u->time_limit : s.time_limit ? &*s.time_limit : nullptr;
             const auto& mode = u->mode ? u->mode : s.mode;
@@ -350,6 +353,7 @@ std::string coverage_to_json(const CoverageReport& report) {
         }
         unit["missing"] = ids(u.missing);
         unit["undisclosed"] = ids(u.undisclosed);
+        unit["incomplete"] = ids(u.incomplete);
         unit["stale_items"] = ids(u.stale);
         unit["local"] = ids(u.local);
         unit["unmatched"] = ids(u.unmatched);

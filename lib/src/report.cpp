@@ -184,6 +184,8 @@ std::string report_html(const ReportInput& input) {
         html += "</tbody></table>";
         if (!u->missing.empty())
             html += fmt::format("<p><b>目录中缺少的标准事项（{}）</b></p>", u->missing.size()) + item_list(u->missing);
+        if (!u->incomplete.empty())
+            html += fmt::format("<p><b>缺少必选要素或渠道的事项（{}）</b></p>", u->incomplete.size()) + item_list(u->incomplete);
         if (!u->undisclosed.empty())
             html += fmt::format("<p><b>期内未按要求公开的事项（{}）</b></p>", u->undisclosed.size()) + item_list(u->undisclosed);
         if (!u->stale.empty())

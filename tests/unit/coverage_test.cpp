@@ -58,6 +58,8 @@ TEST_CASE("兴隆镇: not-applicable with a reason leaves the denominator, the l
     CHECK(c.missing[0].name == "申请受理");
     CHECK(ids(c.undisclosed) == std::vector<std::string>{"20-001"});
     CHECK(ids(c.stale) == std::vector<std::string>{"20-003"});
+    // 20-001 and 21-002 lack a required 要素, 21-001 its required channel (README.md of the fixtures).
+    CHECK(ids(c.incomplete) == std::vector<std::string>{"20-001", "21-001", "21-002"});
     CHECK(ids(c.local) == std::vector<std::string>{"L-20-1"});
     CHECK(c.unmatched.empty());
 }

@@ -80,6 +80,7 @@ struct UnitCoverage {
     std::vector<FieldFigures> fields;  // by code
     std::vector<ItemRef> missing;      // applicable, neither held nor justified not-applicable
     std::vector<ItemRef> undisclosed;  // held, expecting records, expectation not met
+    std::vector<ItemRef> incomplete;   // held, lacking a required 要素 or channel of the standard item
     std::vector<ItemRef> stale;
     std::vector<ItemRef> local;      // the unit's own items: listed, not counted
     std::vector<ItemRef> unmatched;  // items matching no standard item: listed, not counted
