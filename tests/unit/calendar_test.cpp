@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "calendar_fixtures.hpp"
 #include "gkml/calendar.hpp"
 
 using namespace gkml;
@@ -10,17 +11,8 @@ using namespace std::chrono;
 
 namespace {
 
-Calendar bundled_calendar() {
-    auto calendar = load_calendar(std::filesystem::path{GKML_SOURCE_DIR} / "catalogs" / "calendar");
-    REQUIRE(calendar);
-    return *calendar;
-}
-
-Date date(std::string_view text) {
-    auto d = parse_date(text);
-    REQUIRE(d);
-    return *d;
-}
+using gkml::test::bundled_calendar;
+using gkml::test::date;
 
 bool working(std::string_view day, const Calendar& calendar) {
     auto w = is_workday(date(day), calendar);

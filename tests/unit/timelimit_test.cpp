@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "calendar_fixtures.hpp"
 #include "gkml/calendar.hpp"
 #include "gkml/timelimit.hpp"
 
@@ -29,17 +30,8 @@ TimeLimit rule(std::string_view text, std::vector<Clause> clauses, bool defer = 
     return TimeLimit{std::string{text}, std::move(clauses), defer};
 }
 
-Calendar bundled_calendar() {
-    auto calendar = load_calendar(std::filesystem::path{GKML_SOURCE_DIR} / "catalogs" / "calendar");
-    REQUIRE(calendar);
-    return *calendar;
-}
-
-Date date(std::string_view text) {
-    auto d = parse_date(text);
-    REQUIRE(d);
-    return *d;
-}
+using gkml::test::bundled_calendar;
+using gkml::test::date;
 
 std::string due(std::string_view text, std::string_view anchor, const Calendar& calendar, std::size_t clause = 0) {
     auto limit = parse_time_limit(text);
