@@ -94,13 +94,6 @@ std::optional<Date> due_of(const TimeLimit& limit, Date formed, const Calendar& 
     return std::nullopt;
 }
 
-std::string percent(const Ratio& r) {
-    auto v = r.value();
-    if (!v) return "—";
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%.1f%%", *v * 100);
-    return buffer;
-}
 
 std::string fraction(const Ratio& r) { return std::to_string(r.num) + "/" + std::to_string(r.den); }
 
@@ -420,6 +413,14 @@ std::string coverage_to_text(const CoverageReport& report) {
     out << "\nAll " << report.units.size() << " units\n";
     text_figures(out, report.total);
     return out.str();
+}
+
+std::string percent(const Ratio& r) {
+    auto v = r.value();
+    if (!v) return "—";
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%.1f%%", *v * 100);
+    return buffer;
 }
 
 }  // namespace gkml

@@ -12,11 +12,6 @@ namespace gkml {
 
 namespace {
 
-std::string percent(const Ratio& r) {
-    auto v = r.value();
-    return v ? fmt::format("{:.0f}%", *v * 100) : "—";
-}
-
 std::string fraction(const Ratio& r) { return r.den ? fmt::format("{}/{}", r.num, r.den) : ""; }
 
 // Red (0%) through amber to green (100%); grey where nothing was expected.

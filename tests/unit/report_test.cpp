@@ -46,7 +46,7 @@ TEST_CASE("the report puts the unit that needs chasing first, with what it misse
     CHECK(poor < good);
     CHECK(html.find("20-007") != std::string::npos);
     CHECK(html.find("2025-02-28") != std::string::npos);  // the due date of the late record
-    CHECK(html.find(">40%<") != std::string::npos);
+    CHECK(html.find(">40.0%<") != std::string::npos);
 }
 
 TEST_CASE("the heat map has one cell per unit and field, grey where nothing applies", "[report]") {

@@ -87,14 +87,6 @@ bool failing(const CoverageReport& now, std::optional<double> bar, const std::ve
     return failed;
 }
 
-std::string percent_of(const Ratio& r) {
-    auto v = r.value();
-    if (!v) return "—";
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%.1f%%", *v * 100);
-    return buffer;
-}
-
 // One line per unit, worst catalog coverage first, and the total: what a county officer reads first.
 std::string summary_table(const CoverageReport& result) {
     std::vector<const UnitCoverage*> units;
@@ -105,7 +97,7 @@ std::string summary_table(const CoverageReport& result) {
     std::vector<std::vector<std::string>> rows;
     auto row = [](std::string code, std::string name, const Figures& f, std::string missing, std::string late) {
         std::vector<std::string> cells{std::move(code), std::move(name)};
-        for (const auto& [figure, ratio] : scored(f)) cells.push_back(percent_of(ratio));
+        for (const auto& [figure, ratio] : scored(f)) cells.push_back(percent(ratio));
         cells.push_back(std::move(missing));
         cells.push_back(std::move(late));
         return cells;

@@ -41,6 +41,9 @@ struct Ratio {
     bool operator==(const Ratio&) const = default;
 };
 
+// "87.5%", or "—" where nothing was expected.
+std::string percent(const Ratio& r);
+
 struct Figures {
     Ratio catalog, elements, channels, disclosure, timeliness, stale;
     Figures& operator+=(const Figures& o);
