@@ -119,6 +119,46 @@ std::optional<Diagnostic> screen(std::string_view xml, std::string_view file) {
     return std::nullopt;
 }
 
+// A file that is not well-formed XML: only the parser's complaints count (what the schema said of
+// the half-read document would only confuse), and at least one is given.
+std::vector<Diagnostic> well_formedness_errors(std::vector<Diagnostic> out, std::string_view file) {
+    std::erase_if(out, [](const Diagnostic& d) { return d.code != "GKML-E002" || d.severity != Severity::error; });
+    if (out.empty())
+        out.push_back(Diagnostic{"GKML-E002", Severity::error, std::string(file), 1, 1, "不是格式正确的 XML",
+                                 "not well-formed XML", "检查文件是否完整、是否为 UTF-8 编码。"});
+    return out;
+}
+
+// Streaming validation finds a duplicate (or dangling) key where the element ends; the clerk needs
+// the start tag. libxml2 names the element and the key ("Element 'item': Duplicate key-sequence
+// ['20-001'] ..."): the start tag is the last <item …> up to that line that carries the key.
+void point_at_start_tag(Diagnostic& d, std::string_view xml) {
+    const std::string& m = d.message_en;
+    auto name_at = m.find("Element '");
+    auto key_at = m.find("['");
+    if (name_at == std::string::npos || key_at == std::string::npos) return;
+    name_at += 9;
+    std::string name = m.substr(name_at, m.find('\'', name_at) - name_at);
+    if (auto colon = name.rfind(':'); colon != std::string::npos) name.erase(0, colon + 1);
+    key_at += 2;
+    std::string key = m.substr(key_at, m.find('\'', key_at) - key_at);
+    std::size_t end = 0;
+    for (int line = 1; line <= d.line && end != std::string_view::npos; ++line) end = xml.find('\n', end + (line > 1));
+    std::string_view before = xml.substr(0, end);
+    std::string tag = "<" + name;
+    for (auto p = before.rfind(tag); p != std::string_view::npos; p = p ? before.rfind(tag, p - 1) : std::string_view::npos) {
+        std::string_view start = xml.substr(p, xml.find('>', p) - p);
+        char after = start.size() > tag.size() ? start[tag.size()] : '>';
+        if (!std::isspace(static_cast<unsigned char>(after)) && after != '>' && after != '/') continue;
+        if (start.find('"' + key + '"') == std::string_view::npos && start.find('\'' + key + '\'') == std::string_view::npos)
+            continue;
+        auto line_start = xml.rfind('\n', p);
+        d.line = 1 + static_cast<int>(std::count(xml.begin(), xml.begin() + static_cast<std::ptrdiff_t>(p), '\n'));
+        d.column = static_cast<int>(p - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+        return;
+    }
+}
+
 std::string_view schema_name(DocumentKind kind) {
     switch (kind) {
         case DocumentKind::catalog:
@@ -168,25 +208,20 @@ std::vector<Diagnostic> Schemas::check(std::string_view xml, std::string_view fi
         out.push_back(*refused);
         return out;
     }
+    RootInfo root = root_of(xml);
+    kind = root.kind;
     Collector collector{std::string(file), "", &out};
     xmlSetStructuredErrorFunc(&collector, structured_error);
     xmlSetGenericErrorFunc(nullptr, silent_generic);
-    std::unique_ptr<xmlDoc, DocDeleter> doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()),
-                                                          std::string(file).c_str(), nullptr,
-                                                          XML_PARSE_NONET | XML_PARSE_BIG_LINES));
-    if (!doc) {
-        xmlSetStructuredErrorFunc(nullptr, nullptr);
-        if (out.empty())
-            out.push_back(Diagnostic{"GKML-E002", Severity::error, std::string(file), 1, 1, "不是格式正确的 XML",
-                                     "not well-formed XML", "检查文件是否完整、是否为 UTF-8 编码。"});
-        return out;
-    }
-    out.clear();  // recoverable parser warnings are not the user's concern once the document parsed
-    RootInfo root = root_of(xml);
-    kind = root.kind;
     auto found = compiled_->by_name.find(schema_name(kind));
     if (found == compiled_->by_name.end()) {
+        // Not one of ours: parse it only to tell a broken file from a foreign one, and where its root is.
+        std::unique_ptr<xmlDoc, DocDeleter> doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()),
+                                                              std::string(file).c_str(), nullptr,
+                                                              XML_PARSE_NONET | XML_PARSE_BIG_LINES));
         xmlSetStructuredErrorFunc(nullptr, nullptr);
+        if (!doc) return well_formedness_errors(std::move(out), file);
+        out.clear();
         xmlNode* element = xmlDocGetRootElement(doc.get());
         int line = element ? static_cast<int>(xmlGetLineNo(element)) : 1;
         out.push_back(Diagnostic{
@@ -196,10 +231,20 @@ std::vector<Diagnostic> Schemas::check(std::string_view xml, std::string_view fi
             "目录文件的根元素应为 <catalog xmlns=\"urn:gkml:catalog:1\">；台账为 urn:gkml:ledger:1，单位为 urn:gkml:units:1。"});
         return out;
     }
+    // Validated while it is parsed (SAX, no tree): one pass, and no allocation per node.
     std::unique_ptr<xmlSchemaValidCtxt, ValidContextDeleter> context(xmlSchemaNewValidCtxt(found->second.get()));
     xmlSchemaSetValidStructuredErrors(context.get(), structured_error, &collector);
-    xmlSchemaValidateDoc(context.get(), doc.get());
+    xmlSchemaValidateSetFilename(context.get(), std::string(file).c_str());
+    // The buffer is handed to (and freed by) the stream call.
+    xmlParserInputBuffer* input =
+        xmlParserInputBufferCreateMem(xml.data(), static_cast<int>(xml.size()), XML_CHAR_ENCODING_NONE);
+    xmlSchemaValidateStream(context.get(), input, XML_CHAR_ENCODING_NONE, nullptr, nullptr);
     xmlSetStructuredErrorFunc(nullptr, nullptr);
+    bool broken = std::ranges::any_of(out, [](const Diagnostic& d) { return d.code == "GKML-E002"; });
+    if (broken) return well_formedness_errors(std::move(out), file);
+    std::erase_if(out, [](const Diagnostic& d) { return d.code == "GKML-E002"; });  // the parser's own warnings
+    for (auto& d : out)
+        if (d.code == "GKML-E006") point_at_start_tag(d, xml);
     return out;
 }
 

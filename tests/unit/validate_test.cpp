@@ -85,3 +85,30 @@ TEST_CASE("a catalog marked not applicable needs no required elements", "[valida
     gkml::CheckContext context{nullptr, &*standard};
     CHECK(gkml::check_catalog(*unit, context).empty());
 }
+
+TEST_CASE("a duplicate record id deep in a long ledger is reported at its own start tag", "[validate]") {
+    // 40 000 records of three lines each: past the 65 535 lines a libxml2 tree can number.
+    std::string xml = R"(<ledger xmlns="urn:gkml:ledger:1" unit="230522101000" from="2025-01-01" to="2025-12-31">)" "\n";
+    auto record = [](int n) {
+        return "  <record id=\"r" + std::to_string(n) +
+               "\" item=\"20-001\" formed=\"2025-01-02\" published=\"2025-01-06\" channel=\"website\">\n"
+               "    <title>低保公示</title>\n  </record>\n";
+    };
+    for (int n = 1; n <= 40000; ++n) xml += record(n);
+    xml += record(7);  // the duplicate: its start tag is line 2 + 3 × 40 000
+    xml += "</ledger>\n";
+    gkml::DocumentKind kind;
+    auto found = schemas().check(xml, "ledger.xml", kind);
+    CHECK(kind == gkml::DocumentKind::ledger);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].code == "GKML-E006");
+    CHECK(found[0].line == 120002);
+    CHECK(found[0].column == 3);
+}
+
+TEST_CASE("a broken file gets only the parser's complaint, not what the schema made of the rest", "[validate]") {
+    gkml::DocumentKind kind;
+    auto found = schemas().check(standard_with_items(item("20-001")).substr(0, 200), "cut.xml", kind);
+    REQUIRE_FALSE(found.empty());
+    CHECK(std::all_of(found.begin(), found.end(), [](const gkml::Diagnostic& d) { return d.code == "GKML-E002"; }));
+}
