@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <optional>
+#include <utility>
 
 #include "gkml/xml.hpp"
 
@@ -81,25 +83,53 @@ std::vector<std::string> split(const std::string& text) {
 struct Store::Impl {
     std::filesystem::path file;
     SQLite::Database db;
+    bool batching = false;    // a Batch is open
+    bool in_batch_transaction = false;  // and its transaction has begun
 
-    explicit Impl(const std::filesystem::path& path)
-        : file(path), db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms) {}
+    Impl(const std::filesystem::path& path, int flags) : file(path), db(path.string(), flags, busy_timeout_ms) {}
 
     // Runs `body` inside an IMMEDIATE transaction: the write lock is taken up front, so two writers
-    // queue on the busy timeout instead of failing when one upgrades its read lock.
+    // queue on the busy timeout instead of failing when one upgrades its read lock. In a batch, the
+    // body is a savepoint of the batch's transaction.
     template <typename F>
     auto write(F&& body) -> std::expected<decltype(body()), Error> {
         try {
-            SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-            if constexpr (std::is_void_v<decltype(body())>) {
-                body();
-                transaction.commit();
-                return {};
-            } else {
-                auto result = body();
-                transaction.commit();
-                return result;
+            if (batching && !in_batch_transaction) {
+                db.exec("BEGIN IMMEDIATE");
+                in_batch_transaction = true;
             }
+            if (batching) db.exec("SAVEPOINT put");
+            std::optional<SQLite::Transaction> transaction;
+            if (!batching) transaction.emplace(db, SQLite::TransactionBehavior::IMMEDIATE);
+            auto done = [&] {
+                if (transaction) transaction->commit();
+                else db.exec("RELEASE put");
+            };
+            try {
+                if constexpr (std::is_void_v<decltype(body())>) {
+                    body();
+                    done();
+                    return {};
+                } else {
+                    auto result = body();
+                    done();
+                    return result;
+                }
+            } catch (...) {
+                if (batching) db.exec("ROLLBACK TO put; RELEASE put");
+                throw;
+            }
+        } catch (const std::exception& e) {
+            return std::unexpected(database_error(e, file));
+        }
+    }
+
+    std::expected<void, Error> end_batch_transaction(std::string_view how) {
+        if (!in_batch_transaction) return {};
+        in_batch_transaction = false;
+        try {
+            db.exec(std::string(how));
+            return {};
         } catch (const std::exception& e) {
             return std::unexpected(database_error(e, file));
         }
@@ -174,11 +204,19 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
+// Page cache per connection (negative: KiB): the record indexes of a province stay in memory while
+// it is ingested, well inside the memory a county office machine has.
+constexpr int cache_kib = 64 * 1024;
+
 std::expected<Store, Error> Store::open(const std::filesystem::path& file) {
     std::unique_ptr<Impl> impl;
     try {
-        impl = std::make_unique<Impl>(file);
+        impl = std::make_unique<Impl>(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         impl->db.exec("PRAGMA journal_mode = WAL");
+        // Under WAL, NORMAL loses no committed transaction to a crash of gkml, only (at worst) the
+        // last ones to a power cut, and never corrupts the file; a re-ingest restores what was lost.
+        impl->db.exec("PRAGMA synchronous = NORMAL");
+        impl->db.exec("PRAGMA cache_size = -" + std::to_string(cache_kib));
         impl->db.exec("PRAGMA foreign_keys = ON");
     } catch (const std::exception& e) {
         return std::unexpected(database_error(e, file));
@@ -186,6 +224,40 @@ std::expected<Store, Error> Store::open(const std::filesystem::path& file) {
     if (auto migrated = impl->write([&] { impl->migrate(); }); !migrated) return std::unexpected(migrated.error());
     return Store(std::move(impl));
 }
+
+std::expected<Store, Error> Store::open_read_only(const std::filesystem::path& file) {
+    std::unique_ptr<Impl> impl;
+    try {
+        if (!std::filesystem::exists(file))
+            return std::unexpected(Error{ErrorKind::database, "no such database", file.string(), 0});
+        impl = std::make_unique<Impl>(file, SQLite::OPEN_READONLY);
+        impl->db.exec("PRAGMA cache_size = -" + std::to_string(cache_kib));
+        int version = impl->db.execAndGet("PRAGMA user_version").getInt();
+        if (version != Store::schema_version)
+            return std::unexpected(Error{ErrorKind::database,
+                                         "the database has schema version " + std::to_string(version) + ", this gkml reads " +
+                                             std::to_string(Store::schema_version) + " (gkml ingest brings an older one up to date)",
+                                         file.string(), 0});
+    } catch (const std::exception& e) {
+        return std::unexpected(database_error(e, file));
+    }
+    return Store(std::move(impl));
+}
+
+Store::Batch Store::batch() {
+    impl_->batching = true;
+    return Batch(*impl_);
+}
+
+Store::Batch::Batch(Batch&& other) noexcept : impl_(std::exchange(other.impl_, nullptr)) {}
+
+Store::Batch::~Batch() {
+    if (!impl_) return;
+    (void)impl_->end_batch_transaction("ROLLBACK");
+    impl_->batching = false;
+}
+
+std::expected<void, Error> Store::Batch::commit() { return impl_->end_batch_transaction("COMMIT"); }
 
 std::expected<void, Error> Store::put_units(const std::vector<Unit>& units) {
     return impl_->write([&] {

@@ -132,3 +132,37 @@ TEST_CASE("content hashes tell files apart and repeat", "[store]") {
     CHECK(gkml::content_hash("a") != gkml::content_hash("b"));
     CHECK(gkml::content_hash("").size() == 16);
 }
+
+TEST_CASE("a batch's puts are seen by others once committed, and what is not committed is not kept", "[store]") {
+    TempDb db;
+    auto ledger = ledger_of("xinglong-ledger.xml");
+    auto store = gkml::Store::open(db.file);
+    REQUIRE(store);
+    {
+        auto batch = store->batch();
+        REQUIRE(store->put_ledger(ledger, "l.xml", "h1").value());
+        // Inside the batch the writer sees its own records; a reader does not yet.
+        CHECK(store->records_of(ledger.unit)->size() == 9);
+        auto reader = gkml::Store::open_read_only(db.file);
+        REQUIRE(reader);
+        CHECK(reader->records_of(ledger.unit)->empty());
+        REQUIRE(batch.commit());
+        CHECK(reader->records_of(ledger.unit)->size() == 9);
+        auto other = ledger;
+        other.unit = "230522103000";
+        REQUIRE(store->put_ledger(other, "other.xml", "h2").value());
+    }  // the batch ends without a second commit: the other ledger is rolled back
+    CHECK(store->records_of("230522103000")->empty());
+    CHECK(store->snapshots()->size() == 1);
+    // After the batch, puts are their own transactions again.
+    REQUIRE(store->put_ledger(ledger, "l2.xml", "h3").value());
+    CHECK(gkml::Store::open_read_only(db.file)->snapshots()->size() == 2);
+}
+
+TEST_CASE("a read-only open refuses a missing database and does not create it", "[store]") {
+    TempDb db;
+    auto store = gkml::Store::open_read_only(db.file);
+    REQUIRE_FALSE(store);
+    CHECK(store.error().kind == gkml::ErrorKind::database);
+    CHECK_FALSE(fs::exists(db.file));
+}

@@ -1,10 +1,14 @@
 #include <unistd.h>
 
+#include <chrono>
 #include <iostream>
+#include <thread>
+#include <variant>
 
 #include "commands.hpp"
 #include "gkml/diagnostics.hpp"
 #include "gkml/files.hpp"
+#include "gkml/parallel.hpp"
 #include "gkml/store.hpp"
 #include "gkml/validate.hpp"
 
@@ -45,74 +49,106 @@ std::vector<std::filesystem::path> input_files(const std::vector<std::filesystem
     return out;
 }
 
-// Puts one file's content; a returned error is the store's (the run stops), a bad file only counts.
+// One file read, checked and parsed (in a worker thread), waiting to be put into the store.
+struct Prepared {
+    std::filesystem::path path;
+    std::string hash;
+    std::vector<Diagnostic> diagnostics;
+    std::optional<Error> refused;  // unreadable, or not readable as what it claims to be
+    std::string skipped;           // why it is not for the store
+    std::variant<std::monostate, Catalog, std::vector<Ledger>, std::vector<Unit>> content;
+};
+
+// Prepares files (thread-safe: reads only what it was built with) and puts them (one thread).
+// A returned error is the store's (the run stops); a bad file only counts.
 class Ingest {
 public:
     Ingest(Store& store, const Schemas& schemas, CheckContext context, const std::vector<Catalog>& standards,
            std::string label)
         : store_(store), schemas_(schemas), context_(context), standards_(standards), label_(std::move(label)) {}
 
-    std::expected<void, Error> file(const std::filesystem::path& path) {
+    Prepared prepare(const std::filesystem::path& path) const {
+        Prepared out{path, {}, {}, {}, {}, {}};
         auto bytes = read_file(path);
-        if (!bytes) return refuse(bytes.error());
-        const auto hash = content_hash(*bytes);
+        if (!bytes) return refuse(std::move(out), bytes.error());
+        out.hash = content_hash(*bytes);
         if (path.extension() == ".csv") {
             auto ledgers = parse_ledger_csv(*bytes, path.string());
-            if (!ledgers) return refuse(ledgers.error());
-            for (const auto& ledger : *ledgers)
-                if (auto put = count(store_.put_ledger(ledger, path.string(), hash, label_)); !put) return put;
-            return {};
+            if (!ledgers) return refuse(std::move(out), ledgers.error());
+            out.content = std::move(*ledgers);
+            return out;
         }
         DocumentKind kind = DocumentKind::unknown;
-        if (!checked(schemas_.check(*bytes, path.string(), kind))) return {};
+        out.diagnostics = schemas_.check(*bytes, path.string(), kind);
+        if (has_errors(out.diagnostics)) return out;
         switch (kind) {
-            case DocumentKind::catalog: return catalog(*bytes, path, hash);
+            case DocumentKind::catalog: return catalog(std::move(out), *bytes);
             case DocumentKind::ledger: {
                 auto ledger = parse_ledger_xml(*bytes, path.string());
-                if (!ledger) return refuse(ledger.error());
-                return count(store_.put_ledger(*ledger, path.string(), hash, label_));
+                if (!ledger) return refuse(std::move(out), ledger.error());
+                out.content = std::vector<Ledger>{std::move(*ledger)};
+                return out;
             }
             case DocumentKind::units: {
                 auto units = parse_units_xml(*bytes, path.string());
-                if (!units) return refuse(units.error());
-                return store_.put_units(*units);
+                if (!units) return refuse(std::move(out), units.error());
+                out.content = std::move(*units);
+                return out;
             }
-            default: return skip(path, "neither a unit catalog, a ledger nor a units registry");
+            default: out.skipped = "neither a unit catalog, a ledger nor a units registry"; return out;
         }
+    }
+
+    std::expected<void, Error> put(const Prepared& file) {
+        std::cerr << diagnostics_to_text(file.diagnostics);
+        if (file.refused) {
+            report(*file.refused);
+            ++tally_.invalid;
+            return {};
+        }
+        if (has_errors(file.diagnostics)) {
+            ++tally_.invalid;
+            return {};
+        }
+        if (!file.skipped.empty()) {
+            std::cerr << "gkml: " << file.path.string() << ": skipped, " << file.skipped << '\n';
+            ++tally_.skipped;
+            return {};
+        }
+        const std::string source = file.path.string();
+        if (const auto* catalog = std::get_if<Catalog>(&file.content))
+            return count(store_.put_catalog(*catalog, source, file.hash, label_));
+        if (const auto* ledgers = std::get_if<std::vector<Ledger>>(&file.content)) {
+            for (const auto& ledger : *ledgers)
+                if (auto put = count(store_.put_ledger(ledger, source, file.hash, label_)); !put) return put;
+            return {};
+        }
+        if (const auto* units = std::get_if<std::vector<Unit>>(&file.content)) return store_.put_units(*units);
+        return {};
     }
 
     const Tally& tally() const { return tally_; }
 
 private:
-    std::expected<void, Error> catalog(const std::string& bytes, const std::filesystem::path& path, const std::string& hash) {
-        auto catalog = parse_catalog(bytes, path.string());
-        if (!catalog) return refuse(catalog.error());
-        if (catalog->kind != CatalogKind::unit) return skip(path, "not a unit catalog");
+    Prepared catalog(Prepared out, const std::string& bytes) const {
+        auto catalog = parse_catalog(bytes, out.path.string());
+        if (!catalog) return refuse(std::move(out), catalog.error());
+        if (catalog->kind != CatalogKind::unit) {
+            out.skipped = "not a unit catalog";
+            return out;
+        }
         auto context = context_;
         for (const auto& s : standards_)
             if (s.id == catalog->based_on && (catalog->based_on_version.empty() || s.version == catalog->based_on_version))
                 context.standard = &s;
-        if (!checked(check_catalog(*catalog, context))) return {};
-        return count(store_.put_catalog(*catalog, path.string(), hash, label_));
+        for (auto& d : check_catalog(*catalog, context)) out.diagnostics.push_back(std::move(d));
+        if (!has_errors(out.diagnostics)) out.content = std::move(*catalog);
+        return out;
     }
 
-    bool checked(const std::vector<Diagnostic>& diagnostics) {
-        std::cerr << diagnostics_to_text(diagnostics);
-        if (!has_errors(diagnostics)) return true;
-        ++tally_.invalid;
-        return false;
-    }
-
-    std::expected<void, Error> refuse(const Error& error) {
-        report(error);
-        ++tally_.invalid;
-        return {};
-    }
-
-    std::expected<void, Error> skip(const std::filesystem::path& path, std::string_view why) {
-        std::cerr << "gkml: " << path.string() << ": skipped, " << why << '\n';
-        ++tally_.skipped;
-        return {};
+    static Prepared refuse(Prepared out, const Error& error) {
+        out.refused = error;
+        return out;
     }
 
     std::expected<void, Error> count(const std::expected<std::optional<Snapshot>, Error>& put) {
@@ -129,6 +165,10 @@ private:
     Tally tally_;
 };
 
+// How long one batch may hold the write lock before it is committed: short beside the busy
+// timeout another gkml waits on, long enough that commits are few.
+constexpr auto commit_every = std::chrono::seconds(1);
+
 int run_ingest(const IngestArgs& args) {
     auto schemas = Schemas::compile();
     if (!schemas) return report(schemas.error());
@@ -144,15 +184,39 @@ int run_ingest(const IngestArgs& args) {
         if (!units) return report(units.error());
         if (auto put = store->put_units(*units); !put) return report(put.error());
     } else if (!args.units.empty()) {
-        if (auto put = ingest.file(args.units); !put) return report(put.error());
+        if (auto put = ingest.put(ingest.prepare(args.units)); !put) return report(put.error());
         if (ingest.tally().invalid > 0) return invalid;
     }
     Tally listing;
     auto files = input_files(args.paths, listing);
     const bool progress = ::isatty(STDERR_FILENO);
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        if (progress) std::cerr << "\r\033[K[" << i + 1 << '/' << files.size() << "] " << files[i].string() << std::flush;
-        if (auto done = ingest.file(files[i]); !done) return report(done.error());
+    // Files are read, checked and parsed on every core; one writer puts them in order, a second's
+    // worth per transaction.
+    auto batch = store->batch();
+    auto last_commit = std::chrono::steady_clock::now();
+    std::optional<Error> failed;
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    ordered_parallel(
+        files.size(), threads, 4 * threads, [&](std::size_t i) { return ingest.prepare(files[i]); },
+        [&](std::size_t i, Prepared prepared) {
+            if (progress) std::cerr << "\r\033[K[" << i + 1 << '/' << files.size() << "] " << files[i].string() << std::flush;
+            if (auto done = ingest.put(prepared); !done) {
+                failed = done.error();
+                return false;
+            }
+            if (std::chrono::steady_clock::now() - last_commit < commit_every) return true;
+            last_commit = std::chrono::steady_clock::now();
+            if (auto committed = batch.commit(); !committed) {
+                failed = committed.error();
+                return false;
+            }
+            return true;
+        });
+    // What went in before a failure stays in: every file is whole or absent.
+    if (auto committed = batch.commit(); !committed && !failed) failed = committed.error();
+    if (failed) {
+        if (progress) std::cerr << "\r\033[K";
+        return report(*failed);
     }
     if (progress) std::cerr << "\r\033[K";
     const auto& t = ingest.tally();

@@ -1,7 +1,7 @@
 // The store: one SQLite file holding units, catalog and ledger snapshots, and ledger records.
 //
 // Opened in WAL mode with a busy timeout, so several processes can ingest at once; each put is one
-// IMMEDIATE transaction for one unit. Putting the same content again (same hash, unit and kind) is a
+// IMMEDIATE transaction for one unit, or, inside a Batch, one savepoint of the batch's transaction. Putting the same content again (same hash, unit and kind) is a
 // no-op. Every other put makes a snapshot; what the store held as of any snapshot can be read back.
 #pragma once
 
@@ -46,10 +46,34 @@ public:
     // Creates the file if needed and migrates it to the current schema version.
     static std::expected<Store, Error> open(const std::filesystem::path& file);
     static constexpr int schema_version = 3;
+    // For reading only: no write lock, no migration (a database from an older gkml is refused until
+    // a read-write open migrates it).
+    static std::expected<Store, Error> open_read_only(const std::filesystem::path& file);
+
+    struct Impl;
 
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
     ~Store();
+
+    // Groups the puts made while it is open into one transaction: far fewer commits when thousands
+    // of files go in. Each put stays all-or-nothing (a savepoint). commit() makes what was put so far
+    // durable and goes on in a new transaction; what is not committed when the batch ends is rolled
+    // back. The write lock is held from the first put to commit(): commit often enough (about once a
+    // second) that another writer's busy timeout is not reached.
+    class Batch {
+    public:
+        Batch(Batch&&) noexcept;
+        Batch& operator=(Batch&&) = delete;
+        ~Batch();
+        std::expected<void, Error> commit();
+
+    private:
+        friend class Store;
+        explicit Batch(Impl& impl) : impl_(&impl) {}
+        Impl* impl_;
+    };
+    Batch batch();
 
     // Registry rows replace the units of the same code.
     std::expected<void, Error> put_units(const std::vector<Unit>& units);
@@ -78,8 +102,6 @@ public:
 
     // The newest formed date of any record.
     std::expected<std::optional<Date>, Error> latest_formed() const;
-
-    struct Impl;
 
 private:
     explicit Store(std::unique_ptr<Impl> impl);
