@@ -45,7 +45,7 @@ class Store {
 public:
     // Creates the file if needed and migrates it to the current schema version.
     static std::expected<Store, Error> open(const std::filesystem::path& file);
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
     // For reading only: no write lock, no migration (a database from an older gkml is refused until
     // a read-write open migrates it).
     static std::expected<Store, Error> open_read_only(const std::filesystem::path& file);
