@@ -3,12 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <map>
 #include <ranges>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <unordered_map>
 
 #include "gkml/match.hpp"
 #include "gkml/timelimit.hpp"
@@ -26,12 +29,21 @@ bool has_clause(const TimeLimit& limit) {
     return std::ranges::any_of(limit.clauses, [](const Clause& c) { return std::holds_alternative<Rule>(c.rule); });
 }
 
-std::pair<const Field*, const Item*> locate(const Catalog& catalog, std::string_view id) {
-    for (const auto& field : catalog.fields)
-        for (const auto& item : field.items)
-            if (item.id == id) return {&field, &item};
-    return {nullptr, nullptr};
-}
+// Every item of a catalog by its id: a unit's records look their items up thousands of times.
+class ItemIndex {
+public:
+    explicit ItemIndex(const Catalog& catalog) {
+        for (const auto& field : catalog.fields)
+            for (const auto& item : field.items) by_id_.emplace(item.id, std::pair{&field, &item});
+    }
+    std::pair<const Field*, const Item*> operator()(std::string_view id) const {
+        auto it = by_id_.find(id);
+        return it == by_id_.end() ? std::pair<const Field*, const Item*>{nullptr, nullptr} : it->second;
+    }
+
+private:
+    std::unordered_map<std::string_view, std::pair<const Field*, const Item*>> by_id_;
+};
 
 Ratio elements_listed(const Item& standard, const Item& unit) {
     auto required = standard.elements | std::views::filter([](const Element& e) { return e.mark == ElementMark::required; });
@@ -251,10 +263,11 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
         if (in_scope(field.code)) (item.is_local() ? out.local : out.unmatched).push_back(ref_of(item, field));
     }
 
+    const ItemIndex in_catalog(catalog), in_standard(standard);
     for (const auto& r : records) {
         if (r.formed < period.from || r.formed > period.to) continue;
-        auto [unit_field, u] = locate(catalog, r.item);
-        auto [standard_field, s] = locate(standard, r.item);
+        auto [unit_field, u] = in_catalog(r.item);
+        auto [standard_field, s] = in_standard(r.item);
         const Field* field = unit_field ? unit_field : standard_field;
         const Item* rule_of = u && u->time_limit ? u : s && s->time_limit ? s : nullptr;
         if (!rule_of || !in_scope(field->code)) continue;
@@ -281,12 +294,12 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
                                                                   const std::vector<Catalog>& standards,
                                                                   const Calendar& calendar, const CoverageOptions& options,
                                                                   std::int64_t as_of) {
-    std::vector<UnitCoverage> out;
-    for (const auto& unit : units) {
-        if (!unit.level) continue;
-        auto catalog = store.catalog_of(unit.code, as_of);
+    using Outcome = std::expected<std::optional<UnitCoverage>, Error>;
+    auto one = [&](const Store& reader, const Unit& unit) -> Outcome {
+        if (!unit.level) return std::nullopt;
+        auto catalog = reader.catalog_of(unit.code, as_of);
         if (!catalog) return std::unexpected(catalog.error());
-        if (!*catalog) continue;
+        if (!*catalog) return std::nullopt;
         const auto& c = **catalog;
         auto standard = std::ranges::find_if(standards, [&](const Catalog& s) {
             return s.id == c.based_on && (c.based_on_version.empty() || s.version == c.based_on_version);
@@ -296,9 +309,34 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
                                          "unit " + unit.code + " is based on " + c.based_on + " " + c.based_on_version +
                                              ", which is not among the standard catalogs given",
                                          "", 0});
-        auto records = store.records_of(unit.code, as_of);
+        auto records = reader.records_of(unit.code, as_of);
         if (!records) return std::unexpected(records.error());
-        out.push_back(coverage_of(unit, c, *standard, *records, calendar, options));
+        return coverage_of(unit, c, *standard, *records, calendar, options);
+    };
+    // Units are independent: each thread reads through a connection of its own.
+    std::vector<std::optional<Outcome>> outcomes(units.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&](const Store& reader) {
+        for (std::size_t i; (i = next.fetch_add(1)) < units.size();) {
+            outcomes[i] = one(reader, units[i]);
+            if (!*outcomes[i]) next = units.size();  // the first error ends the run
+        }
+    };
+    const unsigned threads = static_cast<unsigned>(
+        std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), units.size() / 8 + 1));
+    std::vector<std::expected<Store, Error>> readers;
+    for (unsigned t = 1; t < threads; ++t)
+        if (auto reader = store.reader()) readers.push_back(std::move(reader));
+    {
+        std::vector<std::jthread> pool;
+        for (const auto& reader : readers) pool.emplace_back(work, std::cref(*reader));
+        work(store);
+    }
+    std::vector<UnitCoverage> out;
+    for (auto& outcome : outcomes) {
+        if (!outcome) continue;
+        if (!*outcome) return std::unexpected(outcome->error());
+        if (**outcome) out.push_back(std::move(***outcome));
     }
     return out;
 }

@@ -263,6 +263,8 @@ std::expected<Store, Error> Store::open_read_only(const std::filesystem::path& f
     return Store(std::move(impl));
 }
 
+std::expected<Store, Error> Store::reader() const { return open_read_only(impl_->file); }
+
 Store::Batch Store::batch() {
     impl_->batching = true;
     return Batch(*impl_);

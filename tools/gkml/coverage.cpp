@@ -19,7 +19,9 @@ void add_audit_options(CLI::App& sub, AuditArgs& args) {
 }
 
 std::expected<Audit, Error> open_audit(const AuditArgs& args) {
-    auto store = Store::open(args.db);
+    // Read-only: no write lock, nothing written. A database an older gkml made is migrated first.
+    auto store = Store::open_read_only(args.db);
+    if (!store && std::filesystem::exists(args.db)) store = Store::open(args.db);
     if (!store) return std::unexpected(store.error());
     auto standards = read_catalog_dir(args.standard.empty() ? data_dir() / "catalogs" / "standard" : args.standard);
     if (!standards) return std::unexpected(standards.error());

@@ -111,7 +111,7 @@ struct CoverageOptions {
 UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog& standard,
                          const std::vector<Record>& records, const Calendar& calendar, const CoverageOptions& options);
 
-// Coverage of `units` as the store held them at snapshot `as_of`, one unit in memory at a time. Units
+// Coverage of `units` as the store held them at snapshot `as_of`, a unit per core at a time. Units
 // without a level or without a catalog are left out. Each catalog's `based-on` is looked up in
 // `standards`; a base that is not there is an invalid_input error.
 std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& store, const std::vector<Unit>& units,

@@ -75,6 +75,9 @@ public:
     };
     Batch batch();
 
+    // Another read-only connection to the same file, for a thread of its own.
+    std::expected<Store, Error> reader() const;
+
     // Registry rows replace the units of the same code.
     std::expected<void, Error> put_units(const std::vector<Unit>& units);
 
