@@ -195,7 +195,7 @@ int run_ingest(const IngestArgs& args) {
     auto batch = store->batch();
     auto last_commit = std::chrono::steady_clock::now();
     std::optional<Error> failed;
-    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency()) + 1;  // the writer rarely waits for a file
     ordered_parallel(
         files.size(), threads, 4 * threads, [&](std::size_t i) { return ingest.prepare(files[i]); },
         [&](std::size_t i, Prepared prepared) {
