@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <unordered_set>
 
 #include "gkml/csv.hpp"
 #include "gkml/text.hpp"
@@ -63,6 +64,221 @@ std::optional<Date> parse_loose_date(std::string_view text) {
     return date;
 }
 
+namespace {
+
+// Well-formed UTF-8 of characters XML 1.0 allows (no C0 controls but tab, LF and CR; no surrogates,
+// U+FFFE or U+FFFF); no character reference or entity beyond the five predefined ones; no comment or
+// DOCTYPE: what pugixml would let pass and libxml2 (or gkml's own screening) would not.
+bool plain_xml_text(std::string_view s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    while (p < end) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+            if (c == '&') {
+                std::string_view rest(reinterpret_cast<const char*>(p), static_cast<std::size_t>(end - p));
+                if (!(rest.starts_with("&amp;") || rest.starts_with("&lt;") || rest.starts_with("&gt;") ||
+                      rest.starts_with("&quot;") || rest.starts_with("&apos;")))
+                    return false;
+            }
+            if (c == '<' && end - p > 1 && p[1] == '!' &&  // a comment, a DOCTYPE: only CDATA is plain
+                !std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(end - p)).starts_with("<![CDATA["))
+                return false;
+            ++p;
+            continue;
+        }
+        int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
+        if (extra < 0 || c > 0xF4 || end - p <= extra) return false;
+        std::uint32_t code = c & (0x3Fu >> extra);
+        for (int k = 1; k <= extra; ++k) {
+            if ((p[k] & 0xC0) != 0x80) return false;
+            code = (code << 6) | (p[k] & 0x3Fu);
+        }
+        if ((extra == 2 && code < 0x800) || (extra == 3 && (code < 0x10000 || code > 0x10FFFF)) ||
+            (code >= 0xD800 && code <= 0xDFFF) || code == 0xFFFE || code == 0xFFFF)
+            return false;
+        p += extra + 1;
+    }
+    return true;
+}
+
+bool digits(std::string_view s) {
+    return std::ranges::all_of(s, [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+// [0-9]{2}-[0-9]{3}|L-[0-9A-Za-z_\-]{1,40}
+bool item_id_pattern(std::string_view s) {
+    if (s.size() == 6 && s[2] == '-') return digits(s.substr(0, 2)) && digits(s.substr(3));
+    if (!s.starts_with("L-") || s.size() < 3 || s.size() > 42) return false;
+    return std::ranges::all_of(s.substr(2), [](char c) { return alnum(c) || c == '_' || c == '-'; });
+}
+
+// [0-9]{6}([0-9]{3}([0-9]{3})?)?(-[0-9A-Za-z]{1,20})?
+bool unit_pattern(std::string_view s) {
+    auto dash = s.find('-');
+    auto code = s.substr(0, dash);
+    if (!(code.size() == 6 || code.size() == 9 || code.size() == 12) || !digits(code)) return false;
+    if (dash == std::string_view::npos) return true;
+    auto suffix = s.substr(dash + 1);
+    return !suffix.empty() && suffix.size() <= 20 && std::ranges::all_of(suffix, alnum);
+}
+
+// xs:date as YYYY-MM-DD exactly (no time zone, no surrounding space).
+std::optional<Date> plain_date(std::string_view s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(s.substr(0, 4)) || !digits(s.substr(5, 2)) ||
+        !digits(s.substr(8)) || s.starts_with("0000"))
+        return std::nullopt;
+    return parse_date(s);
+}
+
+// What libxml2 accepts as xs:anyURI for certain: empty, or an http(s) address of unreserved and
+// sub-delimiter characters, "%" with two hex digits, at most one "#" and no port, IPv6 or user part.
+bool plain_uri(std::string_view s) {
+    if (s.empty()) return true;
+    if (s.starts_with("https://")) s.remove_prefix(8);
+    else if (s.starts_with("http://")) s.remove_prefix(7);
+    else return false;
+    if (s.empty() || !alnum(s.front()) || std::ranges::count(s, '#') > 1) return false;
+    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '%') {
+            if (i + 2 >= s.size() + 0 || !hex(s[i + 1]) || !hex(s[i + 2])) return false;
+            i += 2;
+        } else if (!alnum(c) && std::string_view("-._~/?#!$&'()*+,;=").find(c) == std::string_view::npos) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The text of an element that may hold only text; nullopt when it holds an element.
+std::optional<std::string> text_only(pugi::xml_node node) {
+    std::string out;
+    for (auto child : node.children()) {
+        if (child.type() != pugi::node_pcdata && child.type() != pugi::node_cdata) return std::nullopt;
+        out += child.value();
+    }
+    return out;
+}
+
+bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+}  // namespace
+
+namespace {
+
+// The plain-ledger check; the records are kept only when `out` is given (validate needs none).
+bool plain_ledger(std::string_view xml, Ledger* out) {
+    if (xml.starts_with("\xEF\xBB\xBF")) xml.remove_prefix(3);
+    // The declaration, if any, in one of the forms every writer uses; nothing else may start with "<?".
+    for (std::string_view declaration : {R"(<?xml version="1.0" encoding="UTF-8"?>)", R"(<?xml version="1.0" encoding="utf-8"?>)",
+                                         R"(<?xml version="1.0"?>)"})
+        if (xml.starts_with(declaration)) {
+            xml.remove_prefix(declaration.size());
+            break;
+        }
+    if (xml.find("<?") != std::string_view::npos || !plain_xml_text(xml)) return false;
+    // Nothing but space before the root (pugixml would drop text there without a word).
+    auto first = xml.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos || xml[first] != '<') return false;
+    // Nothing but space after the root, and every "]]>" closes a CDATA section.
+    auto last = xml.find_last_not_of(" \t\r\n");
+    if (last == std::string_view::npos || !xml.substr(0, last + 1).ends_with("</ledger>")) return false;
+    std::size_t cdata = 0, closes = 0;
+    for (auto at = xml.find("<![CDATA["); at != std::string_view::npos; at = xml.find("<![CDATA[", at + 1)) ++cdata;
+    for (auto at = xml.find("]]>"); at != std::string_view::npos; at = xml.find("]]>", at + 1)) ++closes;
+    if (cdata != closes) return false;
+
+    pugi::xml_document doc;
+    if (!doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8)) return false;
+    auto root = doc.first_child();
+    if (!root || root.next_sibling() || root.type() != pugi::node_element || std::string_view(root.name()) != "ledger")
+        return false;
+    Ledger ledger;
+    Record record;
+    bool has_ns = false, has_unit = false;
+    for (auto a : root.attributes()) {
+        std::string_view name = a.name(), value = a.value();
+        if (name == "xmlns" && !has_ns && value == "urn:gkml:ledger:1") {
+            has_ns = true;
+        } else if (name == "unit" && !has_unit && unit_pattern(value)) {
+            has_unit = true;
+            ledger.unit = value;
+        } else if (!((name == "from" || name == "to") && plain_date(value) &&
+                     root.attribute(a.name()) == a)) {  // present once: the first of its name is itself
+            return false;
+        }
+    }
+    if (!has_ns || !has_unit) return false;
+    std::unordered_set<std::string_view> ids;
+    for (auto node : root.children()) {
+        if (node.type() == pugi::node_pcdata && blank(node.value())) continue;
+        if (node.type() != pugi::node_element || std::string_view(node.name()) != "record") return false;
+        std::optional<Date> formed, published;
+        std::optional<ChannelCode> channel;
+        bool has_id = false, has_item = false;
+        for (auto a : node.attributes()) {
+            std::string_view name = a.name(), value = a.value();
+            if (value.find('<') != std::string_view::npos) return false;  // raw or escaped: the full check decides
+            if (name == "id" && !has_id) {
+                has_id = true;
+                if (!ids.insert(value).second) return false;
+                if (out) record.id = value;
+            } else if (name == "item" && !has_item && item_id_pattern(value)) {
+                has_item = true;
+                if (out) record.item = value;
+            } else if (name == "formed" && !formed && (formed = plain_date(value))) {
+            } else if (name == "published" && !published && (published = plain_date(value))) {
+            } else if (name == "channel" && !channel && (channel = channel_code_from(value))) {
+            } else {
+                return false;
+            }
+        }
+        if (!has_item || !formed || !published || !channel) return false;
+        if (out && !has_id) record.id.clear();
+        record.formed = *formed;
+        record.published = *published;
+        record.channel = *channel;
+        // <title> then an optional <url>, text only, with nothing but space around them.
+        int seen = 0;
+        for (auto child : node.children()) {
+            if (child.type() == pugi::node_pcdata && blank(child.value())) continue;
+            if (child.type() != pugi::node_element || child.first_attribute()) return false;
+            std::string_view name = child.name();
+            auto text = text_only(child);
+            if (!text) return false;
+            if (name == "title" && seen == 0) {
+                if (out) record.title = std::move(*text);
+            } else if (name == "url" && seen == 1 && plain_uri(*text)) {
+                if (out) record.url = std::move(*text);
+            } else {
+                return false;
+            }
+            ++seen;
+        }
+        if (seen == 0) return false;
+        if (!out) continue;
+        if (seen == 1) record.url.clear();
+        ledger.records.push_back(std::move(record));
+    }
+    if (out) *out = std::move(ledger);
+    return true;
+}
+
+}  // namespace
+
+std::optional<Ledger> parse_plainly_valid_ledger(std::string_view xml) {
+    Ledger ledger;
+    if (!plain_ledger(xml, &ledger)) return std::nullopt;
+    return ledger;
+}
+
+bool is_plainly_valid_ledger(std::string_view xml) { return plain_ledger(xml, nullptr); }
+
 std::expected<Ledger, Error> parse_ledger_xml(std::string_view xml, std::string_view file) {
     pugi::xml_document doc;
     auto parsed = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
@@ -76,7 +292,8 @@ std::expected<Ledger, Error> parse_ledger_xml(std::string_view xml, std::string_
         if (!formed || !published || !channel)
             return std::unexpected(invalid("a record with a bad date or channel", file, 0));
         ledger.records.push_back(Record{node.attribute("id").value(), node.attribute("item").value(), *formed, *published,
-                                        *channel, node.child_value("title"), node.child_value("url")});
+                                        *channel, text_only(node.child("title")).value_or(""),
+                                        text_only(node.child("url")).value_or("")});
     }
     return ledger;
 }

@@ -12,6 +12,7 @@
 
 #include "diagnose.hpp"
 #include "gkml/files.hpp"
+#include "gkml/ledger.hpp"
 #include "gkml/timelimit.hpp"
 
 namespace gkml::detail {
@@ -202,6 +203,15 @@ std::expected<Schemas, Error> Schemas::compile() {
 }
 
 std::vector<Diagnostic> Schemas::check(std::string_view xml, std::string_view file, DocumentKind& kind) const {
+    // Most bytes are ledgers; most ledgers are plainly valid, which one pugixml pass can tell.
+    if (root_of(xml).kind == DocumentKind::ledger && is_plainly_valid_ledger(xml)) {
+        kind = DocumentKind::ledger;
+        return {};
+    }
+    return check_with_xsd(xml, file, kind);
+}
+
+std::vector<Diagnostic> Schemas::check_with_xsd(std::string_view xml, std::string_view file, DocumentKind& kind) const {
     std::vector<Diagnostic> out;
     kind = DocumentKind::unknown;
     if (auto refused = screen(xml, file)) {

@@ -1,9 +1,13 @@
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <set>
 
 #include "gkml/coverage.hpp"
 #include "gkml/files.hpp"
+#include "gkml/store.hpp"
 #include "gkml/xml.hpp"
 
 namespace fs = std::filesystem;
@@ -146,4 +150,50 @@ TEST_CASE("periods are a year or a quarter", "[coverage]") {
     CHECK_FALSE(gkml::parse_period("2024-Q5"));
     CHECK_FALSE(gkml::parse_period("24"));
     CHECK_FALSE(gkml::parse_period("2024-03"));
+}
+
+TEST_CASE("a county of forty townships gives, unit by unit, what each unit alone gives", "[coverage]") {
+    // Enough units that the work is spread over threads; each township's ledger differs a little.
+    County county;
+    auto dir = fs::temp_directory_path() / ("gkml-coverage-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::vector<gkml::Unit> units;
+    std::vector<std::vector<gkml::Record>> ledgers;
+    {
+        auto store = gkml::Store::open(dir / "county.db");
+        REQUIRE(store);
+        auto batch = store->batch();
+        for (int k = 0; k < 40; ++k) {
+            gkml::Unit unit{"2305221" + std::to_string(10 + k) + "000", "第" + std::to_string(k) + "镇",
+                            gkml::Level::township, "230522", {}};
+            auto catalog = county.xinglong;
+            catalog.meta.unit = gkml::UnitRef{unit.code, unit.name, gkml::Level::township};
+            gkml::Ledger ledger{unit.code, county.xinglong_records};
+            ledger.records.erase(ledger.records.begin(), ledger.records.begin() + k % 4);
+            REQUIRE(store->put_catalog(catalog, "c.xml", gkml::content_hash(unit.code)));
+            REQUIRE(store->put_ledger(ledger, "l.xml", gkml::content_hash(unit.code)));
+            units.push_back(unit);
+            ledgers.push_back(ledger.records);
+        }
+        REQUIRE(batch.commit());
+    }
+    auto store = gkml::Store::open_read_only(dir / "county.db");
+    REQUIRE(store);
+    auto all = gkml::coverage_in_store(*store, units, {county.standard}, county.calendar, county.options);
+    REQUIRE(all);
+    REQUIRE(all->size() == units.size());
+    std::set<std::string> timeliness;
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        const auto& got = (*all)[k];
+        CHECK(got.code == units[k].code);
+        auto catalog = county.xinglong;
+        catalog.meta.unit = gkml::UnitRef{units[k].code, units[k].name, gkml::Level::township};
+        auto alone = gkml::coverage_of(units[k], catalog, county.standard, ledgers[k], county.calendar, county.options);
+        for (std::size_t f = 0; f < 5; ++f) CHECK(gkml::scored(got.figures)[f].second == gkml::scored(alone.figures)[f].second);
+        CHECK(got.late.size() == alone.late.size());
+        timeliness.insert(gkml::percent(got.figures.timeliness));
+    }
+    CHECK(timeliness.size() > 1);  // the ledgers really differ
+    fs::remove_all(dir);
 }

@@ -78,6 +78,11 @@ public:
             out.content = std::move(*ledgers);
             return out;
         }
+        if (root_of(*bytes).kind == DocumentKind::ledger)
+            if (auto ledger = parse_plainly_valid_ledger(*bytes)) {
+                out.content = std::vector<Ledger>{std::move(*ledger)};
+                return out;
+            }
         DocumentKind kind = DocumentKind::unknown;
         out.diagnostics = schemas_.check(*bytes, path.string(), kind);
         if (has_errors(out.diagnostics)) return out;

@@ -4,6 +4,7 @@
 
 #include <expected>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,14 @@ struct Ledger {
 
 // A schema-valid ledger document.
 std::expected<Ledger, Error> parse_ledger_xml(std::string_view xml, std::string_view file);
+
+// The ledger, when `xml` is for certain valid against xsd/ledger.xsd and written the plain way gkml
+// and common exporters write it: UTF-8, the ledger namespace as the default one, no prefixes,
+// comments or character references, values without surrounding spaces. nullopt when it is not valid,
+// or when only the full XSD check can tell: then run that (Schemas::check) for the diagnostics. One
+// pugixml pass, several times faster than libxml2's validation; ledgers are most of a county's bytes.
+std::optional<Ledger> parse_plainly_valid_ledger(std::string_view xml);
+bool is_plainly_valid_ledger(std::string_view xml);  // the same check, the records not kept
 
 // A CMS export: UTF-8 or GB18030; a header row naming at least the unit, item, formed date, publication
 // date and channel columns, in Chinese (单位代码, 事项编号, 形成日期, 发布日期, 发布渠道, 标题, 链接 …) or

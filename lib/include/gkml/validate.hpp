@@ -21,7 +21,11 @@ public:
 
     // Well-formedness (no DTD, no entities, no network), then the schema the root names.
     // `kind` is filled with what the document turned out to be.
+    // A plainly valid ledger (parse_plainly_valid_ledger) is passed without libxml2.
     std::vector<Diagnostic> check(std::string_view xml, std::string_view file, DocumentKind& kind) const;
+
+    // The same, always through libxml2's XSD validation: the reference the fast path is tested against.
+    std::vector<Diagnostic> check_with_xsd(std::string_view xml, std::string_view file, DocumentKind& kind) const;
 
     struct Compiled;
 
