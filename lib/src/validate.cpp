@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "diagnose.hpp"
 #include "gkml/files.hpp"
@@ -283,6 +284,16 @@ std::string levels_zh(const std::vector<Level>& levels) {
     return out;
 }
 
+// The reading of a time-limit text, remembered per thread: the same few hundred texts recur in
+// every catalog of a county.
+const TimeLimit& time_limit_reading(const std::string& text) {
+    thread_local std::unordered_map<std::string, TimeLimit> readings;
+    if (readings.size() > 4096) readings.clear();
+    auto it = readings.find(text);
+    if (it == readings.end()) it = readings.emplace(text, parse_time_limit(text)).first;
+    return it->second;
+}
+
 void check_item(const Catalog& catalog, const Field& field, const Item& item, const CheckContext& context,
                 std::vector<Diagnostic>& out) {
     const auto& p = item.pos;
@@ -342,7 +353,7 @@ void check_item(const Catalog& catalog, const Field& field, const Item& item, co
                                "time limit not understood: " + item.time_limit->text,
                                "写成“信息形成或者变更之日起20个工作日内”之类的表述，期限才能计算。", Severity::warning));
     if (item.time_limit && item.time_limit->parsed()) {
-        auto reading = parse_time_limit(item.time_limit->text);
+        const auto& reading = time_limit_reading(item.time_limit->text);
         if (reading.parsed() && reading.clauses != item.time_limit->clauses)
             out.push_back(diagnose("GKML-W011", p, "公开时限的规则与文字不一致：" + item.time_limit->text,
                                    "the stored rule differs from what the time-limit text says",
