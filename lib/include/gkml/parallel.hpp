@@ -31,18 +31,22 @@ void ordered_parallel(std::size_t n, unsigned threads, std::size_t window, Produ
     std::deque<std::optional<Result>> ready;  // ready[k] is the result of consumed + k
     std::size_t consumed = 0, next = 0;
     bool stop = false;
+    // Takes the next index, makes its result unlocked, and files it; called with the lock held.
+    auto make_next = [&](std::unique_lock<std::mutex>& lock) {
+        std::size_t i = next++;
+        lock.unlock();
+        Result result = produce(i);
+        lock.lock();
+        if (ready.size() <= i - consumed) ready.resize(i - consumed + 1);
+        ready[i - consumed] = std::move(result);
+        changed.notify_all();
+    };
     auto work = [&] {
         std::unique_lock lock(mutex);
         for (;;) {
             changed.wait(lock, [&] { return stop || next >= n || next < consumed + window; });
             if (stop || next >= n) return;
-            std::size_t i = next++;
-            lock.unlock();
-            Result result = produce(i);
-            lock.lock();
-            if (ready.size() <= i - consumed) ready.resize(i - consumed + 1);
-            ready[i - consumed] = std::move(result);
-            changed.notify_all();
+            make_next(lock);
         }
     };
     std::vector<std::jthread> pool;
@@ -52,12 +56,7 @@ void ordered_parallel(std::size_t n, unsigned threads, std::size_t window, Produ
         // The calling thread produces too while it has nothing to consume.
         if (ready.empty() || !ready.front()) {
             if (next < n && next < consumed + window) {
-                std::size_t i = next++;
-                lock.unlock();
-                Result result = produce(i);
-                lock.lock();
-                if (ready.size() <= i - consumed) ready.resize(i - consumed + 1);
-                ready[i - consumed] = std::move(result);
+                make_next(lock);
                 continue;
             }
             changed.wait(lock, [&] { return !ready.empty() && ready.front(); });
