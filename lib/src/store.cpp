@@ -6,7 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <optional>
-#include <set>
+#include <unordered_set>
 #include <utility>
 
 #include "gkml/xml.hpp"
@@ -286,23 +286,36 @@ std::expected<void, Error> Store::put_units(const std::vector<Unit>& units) {
     });
 }
 
+StoredCatalog stored_form(const Catalog& catalog) {
+    StoredCatalog out{catalog.meta.unit, {}};
+    Catalog one = catalog;
+    one.fields.clear();
+    for (const auto& field : catalog.fields) {
+        one.fields = {field};
+        out.fields.emplace_back(field.code, write_catalog(one));
+    }
+    return out;
+}
+
 std::expected<std::optional<Snapshot>, Error> Store::put_catalog(const Catalog& catalog, std::string_view source,
                                                                  std::string_view hash, std::string_view label) {
-    if (!catalog.meta.unit)
+    return put_catalog(stored_form(catalog), source, hash, label);
+}
+
+std::expected<std::optional<Snapshot>, Error> Store::put_catalog(const StoredCatalog& catalog, std::string_view source,
+                                                                 std::string_view hash, std::string_view label) {
+    if (!catalog.unit)
         return std::unexpected(Error{ErrorKind::invalid_input, "the catalog names no unit", std::string(source), 0});
-    const auto& unit = *catalog.meta.unit;
+    const auto& unit = *catalog.unit;
     return impl_->write([&]() -> std::optional<Snapshot> {
         if (impl_->already_ingested(hash, unit.code, SnapshotKind::catalog)) return std::nullopt;
         impl_->put_unit(Unit{unit.code, unit.name, unit.level, {}, {}}, false);
         auto snapshot = impl_->new_snapshot(unit.code, SnapshotKind::catalog, source, hash, label);
         SQLite::Statement insert(impl_->db, "INSERT OR REPLACE INTO catalog_fields (snapshot, field, xml) VALUES (?, ?, ?)");
-        Catalog one = catalog;
-        one.fields.clear();
-        for (const auto& field : catalog.fields) {
-            one.fields = {field};
+        for (const auto& [code, xml] : catalog.fields) {
             insert.bind(1, snapshot.id);
-            insert.bind(2, field.code);
-            insert.bind(3, write_catalog(one));
+            insert.bindNoCopy(2, code);
+            insert.bindNoCopy(3, xml);
             insert.exec();
             insert.reset();
         }
@@ -315,33 +328,36 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
     return impl_->write([&]() -> std::optional<Snapshot> {
         if (impl_->already_ingested(hash, ledger.unit, SnapshotKind::ledger)) return std::nullopt;
         // What the unit already holds (nothing, the first time): a record is kept once.
-        std::set<std::string> held;
+        auto key_of = [](std::string& key, std::initializer_list<std::string_view> parts) -> const std::string& {
+            key.clear();
+            for (auto part : parts) (key += part) += '\x1f';
+            return key;
+        };
+        std::string key;
+        std::unordered_set<std::string> held;
         SQLite::Statement existing(impl_->db, "SELECT item, formed, published, channel, title, url, record_id FROM records WHERE unit = ?");
         existing.bind(1, ledger.unit);
         while (existing.executeStep()) {
-            std::string key;
-            for (int c = 0; c < 7; ++c) (key += existing.getColumn(c).getString()) += '\x1f';
-            held.insert(std::move(key));
+            std::array<std::string_view, 7> parts;
+            for (int c = 0; c < 7; ++c) parts[static_cast<std::size_t>(c)] = existing.getColumn(c).getText();
+            held.insert(key_of(key, {parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6]}));
         }
+        held.reserve(held.size() + ledger.records.size());
         auto snapshot = impl_->new_snapshot(ledger.unit, SnapshotKind::ledger, source, hash, label);
         SQLite::Statement insert(impl_->db,
                                  "INSERT INTO records (unit, item, formed, published, channel, title, url, "
                                  "record_id, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert.bindNoCopy(1, ledger.unit);
         insert.bind(9, snapshot.id);
-        std::set<std::string> added;
         for (const auto& r : ledger.records) {
             const std::string formed = format_date(r.formed), published = format_date(r.published);
-            const std::string channel(to_string(r.channel));
-            std::string key;
-            for (std::string_view part : {std::string_view(r.item), std::string_view(formed), std::string_view(published),
-                                          std::string_view(channel), std::string_view(r.title), std::string_view(r.url), std::string_view(r.id)})
-                (key += part) += '\x1f';
-            if (held.contains(key) || !added.insert(std::move(key)).second) continue;
+            const std::string_view channel = to_string(r.channel);
+            // Kept once: against what the unit held and what this ledger already added.
+            if (!held.insert(key_of(key, {r.item, formed, published, channel, r.title, r.url, r.id})).second) continue;
             insert.bindNoCopy(2, r.item);
             insert.bind(3, formed);
             insert.bind(4, published);
-            insert.bind(5, channel);
+            insert.bind(5, std::string(channel));
             insert.bindNoCopy(6, r.title);
             insert.bindNoCopy(7, r.url);
             insert.bindNoCopy(8, r.id);

@@ -56,7 +56,7 @@ struct Prepared {
     std::vector<Diagnostic> diagnostics;
     std::optional<Error> refused;  // unreadable, or not readable as what it claims to be
     std::string skipped;           // why it is not for the store
-    std::variant<std::monostate, Catalog, std::vector<Ledger>, std::vector<Unit>> content;
+    std::variant<std::monostate, StoredCatalog, std::vector<Ledger>, std::vector<Unit>> content;
 };
 
 // Prepares files (thread-safe: reads only what it was built with) and puts them (one thread).
@@ -121,7 +121,7 @@ public:
             return {};
         }
         const std::string source = file.path.string();
-        if (const auto* catalog = std::get_if<Catalog>(&file.content))
+        if (const auto* catalog = std::get_if<StoredCatalog>(&file.content))
             return count(store_.put_catalog(*catalog, source, file.hash, label_));
         if (const auto* ledgers = std::get_if<std::vector<Ledger>>(&file.content)) {
             for (const auto& ledger : *ledgers)
@@ -147,7 +147,7 @@ private:
             if (s.id == catalog->based_on && (catalog->based_on_version.empty() || s.version == catalog->based_on_version))
                 context.standard = &s;
         for (auto& d : check_catalog(*catalog, context)) out.diagnostics.push_back(std::move(d));
-        if (!has_errors(out.diagnostics)) out.content = std::move(*catalog);
+        if (!has_errors(out.diagnostics)) out.content = stored_form(*catalog);  // serialized here, not in the writer
         return out;
     }
 

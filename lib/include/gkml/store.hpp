@@ -41,6 +41,14 @@ std::string content_hash(std::string_view bytes);
 
 std::string_view to_string(SnapshotKind);
 
+// A unit catalog as the store keeps it: for each field, the canonical XML of the catalog holding that
+// field alone (so each field can be replaced by a later snapshot on its own).
+struct StoredCatalog {
+    std::optional<UnitRef> unit;
+    std::vector<std::pair<std::string, std::string>> fields;  // field code, XML
+};
+StoredCatalog stored_form(const Catalog& catalog);
+
 class Store {
 public:
     // Creates the file if needed and migrates it to the current schema version.
@@ -84,6 +92,9 @@ public:
     // A unit catalog (its meta names the unit). Its fields replace the same fields of earlier
     // snapshots. nullopt: this content was already ingested for this unit.
     std::expected<std::optional<Snapshot>, Error> put_catalog(const Catalog& catalog, std::string_view source,
+                                                              std::string_view hash, std::string_view label = {});
+    // The same from its stored form, which can be made beforehand, outside the write lock.
+    std::expected<std::optional<Snapshot>, Error> put_catalog(const StoredCatalog& catalog, std::string_view source,
                                                               std::string_view hash, std::string_view label = {});
 
     // Records already held for the unit (same item, dates, channel, title, url and id) are kept once.
