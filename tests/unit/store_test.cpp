@@ -166,3 +166,29 @@ TEST_CASE("a read-only open refuses a missing database and does not create it", 
     CHECK(store.error().kind == gkml::ErrorKind::database);
     CHECK_FALSE(fs::exists(db.file));
 }
+
+TEST_CASE("a database from schema version 3 is migrated with every snapshot and record kept", "[store]") {
+    TempDb db;
+    fs::copy_file(fs::path(GKML_SOURCE_DIR) / "tests/data/store/schema-3.db", db.file);
+    // An older database is not for reading as it is: a read-only open says so.
+    auto old = gkml::Store::open_read_only(db.file);
+    REQUIRE_FALSE(old);
+    CHECK(old.error().message.find("schema version 3") != std::string::npos);
+    auto store = gkml::Store::open(db.file);
+    REQUIRE(store);
+    CHECK(gkml::Store::open_read_only(db.file));
+    CHECK(store->snapshots()->size() == 4);
+    CHECK(store->latest_formed().value() == gkml::parse_date("2024-12-20"));
+    auto xinglong = store->records_of("230522101000");
+    REQUIRE(xinglong);
+    auto from_file = ledger_of("xinglong-ledger.xml").records;
+    std::ranges::sort(from_file, {}, [](const gkml::Record& r) { return std::tie(r.item, r.formed, r.published); });
+    CHECK(*xinglong == from_file);
+    CHECK(store->records_of("230522103000")->size() == 4);
+    CHECK(store->catalog_of("230522101000").value()->meta.unit->name == "兴隆镇");
+    // And it takes new records as a new database would.
+    auto ledger = ledger_of("xinglong-ledger.xml");
+    ledger.records.front().title = "更正后的标题";
+    REQUIRE(store->put_ledger(ledger, "again.xml", "h-again").value());
+    CHECK(store->records_of("230522101000")->size() == from_file.size() + 1);
+}

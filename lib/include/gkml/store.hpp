@@ -49,11 +49,12 @@ struct StoredCatalog {
 };
 StoredCatalog stored_form(const Catalog& catalog);
 
+// A Store is one connection, for one thread at a time; reader() gives another thread its own.
 class Store {
 public:
     // Creates the file if needed and migrates it to the current schema version.
     static std::expected<Store, Error> open(const std::filesystem::path& file);
-    static constexpr int schema_version = 4;
+    static constexpr int schema_version = 5;
     // For reading only: no write lock, no migration (a database from an older gkml is refused until
     // a read-write open migrates it).
     static std::expected<Store, Error> open_read_only(const std::filesystem::path& file);
