@@ -82,9 +82,7 @@ std::expected<std::vector<Unit>, Error> read_units(const std::filesystem::path& 
 std::vector<const Unit*> lineage(const std::vector<Unit>& units, std::string_view code) {
     std::vector<const Unit*> out;
     while (!code.empty() && out.size() <= units.size()) {
-        // Registries come sorted by code (the store's, read_units'): a binary search, else a scan.
-        auto it = std::ranges::lower_bound(units, code, {}, &Unit::code);
-        if (it == units.end() || it->code != code) it = std::ranges::find(units, code, &Unit::code);
+        auto it = std::ranges::find(units, code, &Unit::code);
         if (it == units.end()) break;
         out.push_back(&*it);
         code = it->parent;

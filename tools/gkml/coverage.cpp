@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <unordered_map>
 
 #include "audit.hpp"
 #include "commands.hpp"
@@ -34,10 +35,21 @@ std::expected<Audit, Error> open_audit(const AuditArgs& args) {
     if (!period) return std::unexpected(period.error());
     auto registry = store->units();
     if (!registry) return std::unexpected(registry.error());
+    // The unit asked about and every unit under it: walk up from each unit through a parent index.
+    std::unordered_map<std::string_view, std::string_view> parent_of;
+    for (const auto& unit : *registry) parent_of.emplace(unit.code, unit.parent);
+    auto under_asked = [&](std::string_view code) {
+        for (std::size_t steps = 0; !code.empty() && steps <= registry->size(); ++steps) {
+            auto it = parent_of.find(code);
+            if (it == parent_of.end()) return false;  // a parent missing from the registry ends the chain
+            if (code == args.unit) return true;
+            code = it->second;
+        }
+        return false;
+    };
     std::vector<Unit> units;
     for (const auto& unit : *registry)
-        if (args.unit.empty() || std::ranges::any_of(lineage(*registry, unit.code), [&](const Unit* u) { return u->code == args.unit; }))
-            units.push_back(unit);
+        if (args.unit.empty() || under_asked(unit.code)) units.push_back(unit);
     if (units.empty()) return std::unexpected(Error{ErrorKind::usage, "no unit " + args.unit + " in the database", "", 0});
     return Audit{std::move(*store), std::move(*standards), std::move(*calendar),
                  CoverageOptions{*period, args.stale_days, args.field}, std::move(*registry), std::move(units)};
