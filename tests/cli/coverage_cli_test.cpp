@@ -81,6 +81,10 @@ TEST_CASE("the county office ingests its townships and reads the figures of the 
           "disclosure_num,disclosure_den,timeliness_num,timeliness_den,stale_num,stale_den\r\n"
           "230522103000,凤岗镇,township,,3,4,4,4,3,4,1,2,4,4,0,0\r\n"
           "230522103000,凤岗镇,township,20,3,4,4,4,3,4,1,2,4,4,0,0\r\n");
+    // A county takes every unit under it; an unknown code is a usage error, not an empty table.
+    auto county = nlohmann::json::parse(ws.coverage({"--format", "json", "--unit", "230522"}).out);
+    CHECK(county["units"].size() == json["units"].size());
+    CHECK(ws.coverage({"--unit", "999999"}).exit_code == 3);
 }
 
 TEST_CASE("ingesting the same files again changes nothing", "[cli][coverage]") {
