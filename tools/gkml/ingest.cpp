@@ -78,13 +78,14 @@ public:
             out.content = std::move(*ledgers);
             return out;
         }
+        // A plainly valid ledger is checked and read in one pass; anything else the schema decides.
         if (root_of(*bytes).kind == DocumentKind::ledger)
             if (auto ledger = parse_plainly_valid_ledger(*bytes)) {
                 out.content = std::vector<Ledger>{std::move(*ledger)};
                 return out;
             }
         DocumentKind kind = DocumentKind::unknown;
-        out.diagnostics = schemas_.check(*bytes, path.string(), kind);
+        out.diagnostics = schemas_.check_with_xsd(*bytes, path.string(), kind);
         if (has_errors(out.diagnostics)) return out;
         switch (kind) {
             case DocumentKind::catalog: return catalog(std::move(out), *bytes);
