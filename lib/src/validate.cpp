@@ -251,7 +251,7 @@ std::vector<Diagnostic> Schemas::check_with_xsd(std::string_view xml, std::strin
         xmlParserInputBufferCreateMem(xml.data(), static_cast<int>(xml.size()), XML_CHAR_ENCODING_NONE);
     xmlSchemaValidateStream(context.get(), input, XML_CHAR_ENCODING_NONE, nullptr, nullptr);
     xmlSetStructuredErrorFunc(nullptr, nullptr);
-    bool broken = std::ranges::any_of(out, [](const Diagnostic& d) { return d.code == "GKML-E002"; });
+    bool broken = std::ranges::any_of(out, [](const Diagnostic& d) { return d.code == "GKML-E002" && d.severity == Severity::error; });
     if (broken) return well_formedness_errors(std::move(out), file);
     std::erase_if(out, [](const Diagnostic& d) { return d.code == "GKML-E002"; });  // the parser's own warnings
     for (auto& d : out)
