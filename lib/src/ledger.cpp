@@ -199,7 +199,6 @@ bool plain_ledger(std::string_view xml, Ledger* out) {
     if (!root || root.next_sibling() || root.type() != pugi::node_element || std::string_view(root.name()) != "ledger")
         return false;
     Ledger ledger;
-    Record record;
     bool has_ns = false, has_unit = false;
     for (auto a : root.attributes()) {
         std::string_view name = a.name(), value = a.value();
@@ -218,6 +217,7 @@ bool plain_ledger(std::string_view xml, Ledger* out) {
     for (auto node : root.children()) {
         if (node.type() == pugi::node_pcdata && blank(node.value())) continue;
         if (node.type() != pugi::node_element || std::string_view(node.name()) != "record") return false;
+        Record record;
         std::optional<Date> formed, published;
         std::optional<ChannelCode> channel;
         bool has_id = false, has_item = false;
@@ -239,7 +239,6 @@ bool plain_ledger(std::string_view xml, Ledger* out) {
             }
         }
         if (!has_item || !formed || !published || !channel) return false;
-        if (out && !has_id) record.id.clear();
         record.formed = *formed;
         record.published = *published;
         record.channel = *channel;
@@ -261,9 +260,7 @@ bool plain_ledger(std::string_view xml, Ledger* out) {
             ++seen;
         }
         if (seen == 0) return false;
-        if (!out) continue;
-        if (seen == 1) record.url.clear();
-        ledger.records.push_back(std::move(record));
+        if (out) ledger.records.push_back(std::move(record));
     }
     if (out) *out = std::move(ledger);
     return true;
