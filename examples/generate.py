@@ -187,16 +187,19 @@ def rule_of(item):
 
 
 def ledger_records(code, name, catalog_path, rng, calendar):
-    """A year of records: most on time, some late (many of them across 春节 and 国庆), some items never published."""
+    """A year of records: most on time, some late (many of them across 春节 and 国庆); a careless unit leaves
+    some items without any disclosure (空白) and stops updating some in spring (应更新未更新)."""
     root = ET.parse(catalog_path).getroot()
     holidays = [dt.date(YEAR, 1, 28), dt.date(YEAR, 10, 1)]
-    diligence = 0.04 + PROFILE.get(name, 0.1)  # how often this unit is late or silent
+    diligence = 0.04 + PROFILE.get(name, 0.1)  # how often this unit is late
+    silence = PROFILE.get(name, 0.1) * 0.2      # share of its items it never publishes
+    neglect = PROFILE.get(name, 0.1) / 3        # share of its items it stops updating after May
     records = []
     for field, item in items(root):
         mode = item.find("c:mode", NS)
         if item.find("c:not-applicable", NS) is not None or mode is None or mode.get("proactive") != "true":
             continue
-        if rng.random() < diligence / 2:
+        if rng.random() < silence:
             continue  # never published
         rule = rule_of(item)
         channels = [c.get("code") for c in item.findall("c:channels/c:channel", NS) if c.get("code") in LEDGER_CHANNELS]
@@ -205,10 +208,15 @@ def ledger_records(code, name, catalog_path, rng, calendar):
         if kind == "periodic":
             per_year = {"month": 12, "quarter": 4, "half-year": 2, "year": 1}[rule.get("period")] * int(rule.get("count", "1"))
             formed = [dt.date(YEAR, 1, 1) + dt.timedelta(days=int((i + 1) * 365 / per_year) - 10) for i in range(per_year)]
-        elif kind == "standing":
-            formed = [dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randrange(0, 330))]
         else:
-            formed = sorted(dt.date(YEAR, 1, 2) + dt.timedelta(days=rng.randrange(0, 340)) for _ in range(rng.randint(1, 3)))
+            # events (or, for a standing item, revisions) through the year, the last of them in the second
+            # half; a neglected item's end in May
+            count = rng.randint(1, 3) if kind == "standing" else rng.randint(2, 5)
+            if rng.random() < neglect:
+                days = [rng.randrange(0, 150) for _ in range(count)]
+            else:
+                days = [rng.randrange(0, 340) for _ in range(count - 1)] + [rng.randrange(190, 320)]
+            formed = sorted(dt.date(YEAR, 1, 2) + dt.timedelta(days=d) for d in days)
         limit = int(rule.get("n")) if rule is not None and kind == "relative" and rule.get("unit") == "workday" else 20
         for f in formed:
             if not calendar.workday(f):

@@ -1,5 +1,6 @@
 #include "gkml/coverage.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <unordered_map>
 
 #include "gkml/match.hpp"
+#include "gkml/text.hpp"
 #include "gkml/timelimit.hpp"
 
 namespace gkml {
@@ -73,31 +75,41 @@ Ratio channels_present(const Item& standard, const Item& unit) {
 
 using Records = std::vector<const Record*>;
 
-// nullopt: the rule expects nothing in the period.
-std::optional<bool> expectation_met(const TimeLimit* limit, const Records& records, const CoveragePeriod& period,
-                                    const Calendar& calendar) {
-    auto published_in_period = std::ranges::count_if(records, [&](const Record* r) { return r->published >= period.from && r->published <= period.to; });
+struct UpdateWindow {
+    UpdateRule rule;
+    Date since;  // the newest disclosure should be on or after this day
+};
+
+Date days_before(Date date, int days) { return Date{std::chrono::sys_days(date) - std::chrono::days{days}}; }
+
+Date months_before(Date date, int months) {
+    std::chrono::year_month ym = date.year() / date.month();
+    ym -= std::chrono::months{months};
+    auto last = (ym / std::chrono::last).day();
+    return ym / std::min(date.day(), last);
+}
+
+// nullopt: nothing to judge the item's updates by (no column kind, a 公开时限 unparsed or absent).
+std::optional<UpdateWindow> update_window(const TimeLimit* limit, std::optional<ColumnKind> kind, const CoveragePeriod& period,
+                                          const Calendar& calendar, int stale_days) {
     if (limit)
         for (const auto& clause : limit->clauses) {
             const auto* rule = std::get_if<Periodic>(&clause.rule);
             if (!rule) continue;
             auto one_per_period = *rule;
             one_per_period.count = 1;
-            auto dues = periodic_dues(one_per_period, period.from, period.to, calendar);
-            if (!dues || dues->empty()) return std::nullopt;
-            return published_in_period >= static_cast<long>(dues->size()) * rule->count;
+            // Two years back holds the due date before the last one, whatever the period.
+            auto dues = periodic_dues(one_per_period, days_before(period.to, 2 * 366), period.to, calendar);
+            if (!dues) break;
+            std::erase_if(*dues, [&](Date d) { return d > period.to; });
+            if (dues->size() < 2) break;
+            return UpdateWindow{UpdateRule::periodic, Date{std::chrono::sys_days((*dues)[dues->size() - 2]) + std::chrono::days{1}}};
         }
-    bool event = limit && !has_clause<Standing>(*limit) &&
-                 (has_clause<Relative>(*limit) || has_clause<Immediate>(*limit) || has_clause<LeadTime>(*limit) ||
-                  has_clause<Duration>(*limit));
-    if (event) {
-        std::map<Date, bool> events;  // formed date → published by the period's end
-        for (const auto* r : records)
-            if (r->formed >= period.from && r->formed <= period.to) events[r->formed] |= r->published <= period.to;
-        if (events.empty()) return std::nullopt;
-        return std::ranges::all_of(events, [](const auto& e) { return e.second; });
-    }
-    return std::ranges::any_of(records, [&](const Record* r) { return r->published <= period.to; });
+    if (kind == ColumnKind::news) return UpdateWindow{UpdateRule::news, days_before(period.to, 14)};
+    if (kind == ColumnKind::notice) return UpdateWindow{UpdateRule::notice, months_before(period.to, 6)};
+    if (kind == ColumnKind::policy) return UpdateWindow{UpdateRule::policy, months_before(period.to, 6)};
+    if (limit && limit->parsed()) return UpdateWindow{UpdateRule::other, days_before(period.to, stale_days)};
+    return std::nullopt;
 }
 
 std::optional<Date> due_of(const TimeLimit& limit, Date formed, const Calendar& calendar) {
@@ -115,8 +127,7 @@ nlohmann::ordered_json ratio_json(const Ratio& r) {
 }
 
 void put_figures(nlohmann::ordered_json& out, const Figures& f) {
-    for (const auto& [name, ratio] : scored(f)) out[std::string(name)] = ratio_json(ratio);
-    out["stale"] = ratio_json(f.stale);
+    for (const auto& figure : figure_info) out[std::string(figure.key)] = ratio_json(f.*figure.ratio);
 }
 
 nlohmann::ordered_json ids(const std::vector<ItemRef>& items) {
@@ -132,19 +143,37 @@ std::string csv_cell(std::string_view s) {
     return out + "\"";
 }
 
+// Padded to a display width: a Chinese character takes two columns.
+std::string padded(std::string_view text, int width) {
+    return std::string(text) + std::string(static_cast<std::size_t>(std::max(0, width - display_width(text))), ' ');
+}
+
 void text_figures(std::ostringstream& out, const Figures& f) {
-    auto line = [&](std::string_view name, const Ratio& r) {
-        char buffer[96];
-        std::snprintf(buffer, sizeof buffer, "  %-12s%9s  ", std::string(name).c_str(), fraction(r).c_str());
-        out << buffer << percent(r) << '\n';
-    };
-    for (const auto& [name, ratio] : scored(f)) line(name, ratio);
-    line("stale", f.stale);
+    for (const auto& figure : figure_info) {
+        const auto& r = f.*figure.ratio;
+        auto shown = fraction(r);
+        out << "  " << padded(figure.name_zh, 14) << std::string(static_cast<std::size_t>(std::max<int>(1, 11 - int(shown.size()))), ' ')
+            << shown << "  " << percent(r) << '\n';
+    }
+}
+
+void text_item(std::ostringstream& out, std::string_view label, const ItemRef& i, std::string_view detail = {}) {
+    out << "  " << padded(label, 14) << i.id << ' ' << i.category << " / " << i.name << detail << '\n';
 }
 
 void text_items(std::ostringstream& out, std::string_view label, const std::vector<ItemRef>& items) {
-    for (const auto& i : items)
-        out << "  " << label << std::string(12 - label.size(), ' ') << i.id << ' ' << i.category << " / " << i.name << '\n';
+    for (const auto& i : items) text_item(out, label, i);
+}
+
+std::string_view rule_key(UpdateRule rule) {
+    constexpr std::array<std::string_view, 5> keys{"periodic", "news", "notice", "policy", "other"};
+    return keys[static_cast<std::size_t>(rule)];
+}
+
+std::size_t short_cycle_count(const std::vector<NotUpdated>& items) {
+    return static_cast<std::size_t>(std::ranges::count_if(items, [](const NotUpdated& n) {
+        return n.rule == UpdateRule::news || n.rule == UpdateRule::notice || n.rule == UpdateRule::policy;
+    }));
 }
 
 }  // namespace
@@ -164,18 +193,21 @@ Figures& Figures::operator+=(const Figures& o) {
     catalog += o.catalog;
     elements += o.elements;
     channels += o.channels;
-    disclosure += o.disclosure;
+    blank += o.blank;
+    not_updated += o.not_updated;
     timeliness += o.timeliness;
-    stale += o.stale;
     return *this;
 }
 
-std::array<std::pair<std::string_view, Ratio>, 5> scored(const Figures& f) {
-    return {{{"catalog", f.catalog},
-             {"elements", f.elements},
-             {"channels", f.channels},
-             {"disclosure", f.disclosure},
-             {"timeliness", f.timeliness}}};
+std::string_view label_zh(UpdateRule rule) {
+    switch (rule) {
+        case UpdateRule::periodic: return "定期公开，上一期限后未见新的公开";
+        case UpdateRule::news: return "动态要闻类，2周";
+        case UpdateRule::notice: return "通知公告类，6个月";
+        case UpdateRule::policy: return "政策文件类，6个月";
+        case UpdateRule::other: return "长期未更新";
+    }
+    return "";
 }
 
 std::optional<CoveragePeriod> parse_period(std::string_view text) {
@@ -236,24 +268,22 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
             const auto& item_records = by_item[s.id];
             const TimeLimit* limit = u->time_limit ? &*u->time_limit : s.time_limit ? &*s.time_limit : nullptr;
             const auto& mode = u->mode ? u->mode : s.mode;
-            if (mode && mode->proactive)
-                if (auto met = expectation_met(limit, item_records, period, calendar)) {
-                    ++figures.disclosure.den;
-                    if (*met)
-                        ++figures.disclosure.num;
-                    else
-                        out.undisclosed.push_back(ref_of(s, field));
-                }
-            if (limit && has_clause<Standing>(*limit)) {
-                std::optional<Date> newest;
-                for (const auto* r : item_records)
-                    if (r->published <= period.to && (!newest || r->published > *newest)) newest = r->published;
-                if (!newest) continue;
-                ++figures.stale.den;
-                if ((std::chrono::sys_days(period.to) - std::chrono::sys_days(*newest)).count() > options.stale_days) {
-                    ++figures.stale.num;
-                    out.stale.push_back(ref_of(s, field));
-                }
+            if (!mode || !mode->proactive) continue;
+            std::optional<Date> newest;
+            for (const auto* r : item_records)
+                if (r->published <= period.to && (!newest || r->published > *newest)) newest = r->published;
+            ++figures.blank.den;
+            if (!newest) {
+                ++figures.blank.num;
+                out.blank.push_back(ref_of(s, field));
+                continue;
+            }
+            auto window = update_window(limit, u->column_kind ? u->column_kind : s.column_kind, period, calendar, options.stale_days);
+            if (!window) continue;
+            ++figures.not_updated.den;
+            if (*newest < window->since) {
+                ++figures.not_updated.num;
+                out.not_updated.push_back(NotUpdated{ref_of(s, field), window->rule, *newest, window->since});
             }
         }
     }
@@ -278,7 +308,7 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
         if (r.published <= *due)
             ++timeliness.num;
         else
-            out.late.push_back(LateRecord{r.item, r.formed, r.published, *due});
+            out.late.push_back(LateRecord{r.item, u ? u->name : s->name, r.formed, r.published, *due});
     }
     std::ranges::sort(out.late, [](const LateRecord& a, const LateRecord& b) {
         return std::tie(a.item, a.formed, a.published) < std::tie(b.item, b.formed, b.published);
@@ -287,6 +317,8 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
         out.fields.push_back(FieldFigures{code, figures});
         out.figures += figures;
     }
+    out.veto = VetoRisk{out.figures.blank.num >= veto_blank, short_cycle_count(out.not_updated) >= veto_short_cycle,
+                        out.figures.not_updated.num >= veto_not_updated};
     return out;
 }
 
@@ -350,11 +382,12 @@ std::expected<CoveragePeriod, Error> default_period(const Store& store) {
 }
 
 CoverageReport roll_up(CoveragePeriod period, std::vector<UnitCoverage> units, const std::vector<Unit>& registry) {
-    CoverageReport report{std::move(period), std::move(units), {}, {}};
+    CoverageReport report{std::move(period), std::move(units), {}, 0, {}};
     std::ranges::sort(report.units, {}, &UnitCoverage::code);
     std::map<std::string, AreaCoverage> areas;
     for (const auto& u : report.units) {
         report.total += u.figures;
+        report.at_risk += u.veto.any();
         for (const Unit* above : lineage(registry, u.code)) {
             if (above->level != Level::county && above->level != Level::city) continue;
             auto& area = areas[above->code];
@@ -362,6 +395,7 @@ CoverageReport roll_up(CoveragePeriod period, std::vector<UnitCoverage> units, c
             area.name = above->name;
             area.level = above->level;
             ++area.units;
+            area.at_risk += u.veto.any();
             area.figures += u.figures;
         }
     }
@@ -376,6 +410,8 @@ std::string coverage_to_json(const CoverageReport& report) {
     for (const auto& u : report.units) {
         nlohmann::ordered_json unit{{"code", u.code}, {"name", u.name}, {"level", to_string(u.level)}};
         put_figures(unit, u.figures);
+        unit["veto"] = {{"any", u.veto.any()}, {"blank", u.veto.blank}, {"short_cycle", u.veto.short_cycle},
+                        {"not_updated", u.veto.not_updated}};
         unit["fields"] = nlohmann::ordered_json::array();
         for (const auto& f : u.fields) {
             nlohmann::ordered_json field{{"code", f.code}};
@@ -383,22 +419,26 @@ std::string coverage_to_json(const CoverageReport& report) {
             unit["fields"].push_back(std::move(field));
         }
         unit["missing"] = ids(u.missing);
-        unit["undisclosed"] = ids(u.undisclosed);
         unit["incomplete"] = ids(u.incomplete);
-        unit["stale_items"] = ids(u.stale);
+        unit["blank_items"] = ids(u.blank);
+        unit["not_updated_items"] = nlohmann::ordered_json::array();
+        for (const auto& n : u.not_updated)
+            unit["not_updated_items"].push_back({{"item", n.item.id}, {"rule", rule_key(n.rule)}, {"newest", format_date(n.newest)},
+                                                 {"since", format_date(n.since)}});
         unit["local"] = ids(u.local);
         unit["unmatched"] = ids(u.unmatched);
         unit["late"] = nlohmann::ordered_json::array();
         for (const auto& l : u.late)
-            unit["late"].push_back({{"item", l.item}, {"formed", format_date(l.formed)}, {"published", format_date(l.published)},
-                                    {"due", format_date(l.due)}});
+            unit["late"].push_back({{"item", l.item}, {"name", l.name}, {"formed", format_date(l.formed)},
+                                    {"published", format_date(l.published)}, {"due", format_date(l.due)}});
         out["units"].push_back(std::move(unit));
     }
-    nlohmann::ordered_json rollup{{"units", report.units.size()}};
+    nlohmann::ordered_json rollup{{"units", report.units.size()}, {"at_risk", report.at_risk}};
     put_figures(rollup, report.total);
     rollup["areas"] = nlohmann::ordered_json::array();
     for (const auto& a : report.areas) {
-        nlohmann::ordered_json area{{"code", a.code}, {"name", a.name}, {"level", level_name(a.level)}, {"units", a.units}};
+        nlohmann::ordered_json area{{"code", a.code}, {"name", a.name}, {"level", level_name(a.level)}, {"units", a.units},
+                                    {"at_risk", a.at_risk}};
         put_figures(area, a.figures);
         rollup["areas"].push_back(std::move(area));
     }
@@ -409,48 +449,69 @@ std::string coverage_to_json(const CoverageReport& report) {
 std::string coverage_to_csv(const CoverageReport& report) {
     std::ostringstream out;
     out << "code,name,level,field";
-    for (const auto& [name, ratio] : scored(Figures{})) out << ',' << name << "_num," << name << "_den";
-    out << ",stale_num,stale_den\r\n";
-    auto row = [&](const UnitCoverage& u, std::string_view field, const Figures& f) {
+    for (const auto& figure : figure_info) out << ',' << figure.key << "_num," << figure.key << "_den";
+    out << ",veto\r\n";
+    auto row = [&](const UnitCoverage& u, std::string_view field, const Figures& f, std::string_view veto) {
         out << csv_cell(u.code) << ',' << csv_cell(u.name) << ',' << to_string(u.level) << ',' << field;
-        for (const auto& [name, ratio] : scored(f)) out << ',' << ratio.num << ',' << ratio.den;
-        out << ',' << f.stale.num << ',' << f.stale.den << "\r\n";
+        for (const auto& figure : figure_info) out << ',' << (f.*figure.ratio).num << ',' << (f.*figure.ratio).den;
+        out << ',' << veto << "\r\n";
     };
     for (const auto& u : report.units) {
-        row(u, "", u.figures);
-        for (const auto& f : u.fields) row(u, f.code, f.figures);
+        row(u, "", u.figures, u.veto.any() ? "1" : "0");
+        for (const auto& f : u.fields) row(u, f.code, f.figures, "");
     }
     return out.str();
 }
 
 std::string coverage_to_text(const CoverageReport& report) {
     std::ostringstream out;
-    out << "Coverage " << report.period.label << " (" << format_date(report.period.from) << " to "
-        << format_date(report.period.to) << "), worst catalog coverage first\n";
+    out << "统计期间 " << report.period.label << "（" << format_date(report.period.from) << " 至 "
+        << format_date(report.period.to) << "），按目录覆盖率从低到高\n";
     std::vector<const UnitCoverage*> order;
     for (const auto& u : report.units) order.push_back(&u);
     std::ranges::stable_sort(order, [](const UnitCoverage* a, const UnitCoverage* b) {
         return a->figures.catalog.value().value_or(2) < b->figures.catalog.value().value_or(2);
     });
     for (const auto* u : order) {
-        out << '\n' << u->code << ' ' << u->name << " (" << to_string(u->level) << ")\n";
+        out << '\n' << u->code << ' ' << u->name << "（" << label_zh(u->level) << "）\n";
+        if (u->veto.any()) out << "  单项否决风险：" << veto_reasons(*u) << '\n';
         text_figures(out, u->figures);
-        text_items(out, "missing", u->missing);
-        text_items(out, "undisclosed", u->undisclosed);
-        text_items(out, "stale", u->stale);
+        text_items(out, "缺失事项", u->missing);
+        text_items(out, "要素渠道不全", u->incomplete);
+        text_items(out, "空白栏目", u->blank);
+        for (const auto& n : u->not_updated)
+            text_item(out, "应更新未更新", n.item,
+                      "：最近公开 " + format_date(n.newest) + "，应有 " + format_date(n.since) + " 以后的公开（" +
+                          std::string(label_zh(n.rule)) + "）");
         for (const auto& l : u->late)
-            out << "  late        " << l.item << " formed " << format_date(l.formed) << ", published "
-                << format_date(l.published) << ", due " << format_date(l.due) << '\n';
-        text_items(out, "local", u->local);
-        text_items(out, "unmatched", u->unmatched);
+            out << "  " << padded("逾期公开", 14) << l.item << ' ' << l.name << "：形成 " << format_date(l.formed) << "，应于 "
+                << format_date(l.due) << " 前公开，实际 " << format_date(l.published) << '\n';
+        text_items(out, "自设事项", u->local);
+        text_items(out, "未对应标准", u->unmatched);
     }
+    // A roll-up that sums one unit only repeats it.
     for (const auto& a : report.areas) {
-        out << '\n' << a.code << ' ' << a.name << " (" << level_name(a.level) << ", units covered: " << a.units << ")\n";
+        if (a.units < 2) continue;
+        out << '\n' << a.code << ' ' << a.name << "（" << (a.level ? label_zh(*a.level) : "") << "，" << a.units << " 个单位，"
+            << a.at_risk << " 个有单项否决风险）\n";
         text_figures(out, a.figures);
     }
-    out << "\nAll " << report.units.size() << " units\n";
-    text_figures(out, report.total);
+    if (report.units.size() > 1) {
+        out << "\n合计 " << report.units.size() << " 个单位，" << report.at_risk << " 个有单项否决风险\n";
+        text_figures(out, report.total);
+    }
     return out.str();
+}
+
+std::string veto_reasons(const UnitCoverage& u) {
+    std::string out;
+    auto add = [&](bool flagged, std::string_view what, std::size_t count, int threshold) {
+        if (flagged) out += fmt::format("{}{} {} 个（≥{}）", out.empty() ? "" : "；", what, count, threshold);
+    };
+    add(u.veto.blank, "空白栏目", static_cast<std::size_t>(u.figures.blank.num), veto_blank);
+    add(u.veto.short_cycle, "2周/6个月未更新", short_cycle_count(u.not_updated), veto_short_cycle);
+    add(u.veto.not_updated, "应更新未更新", static_cast<std::size_t>(u.figures.not_updated.num), veto_not_updated);
+    return out;
 }
 
 std::string percent(const Ratio& r) {

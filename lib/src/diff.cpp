@@ -12,12 +12,14 @@ namespace gkml {
 
 namespace {
 
-constexpr std::array<std::string_view, 16> column_names{
+constexpr std::array<std::string_view, 17> column_names{
     "category", "name",     "levels",   "status",   "replaced-by", "anchor",         "elements", "basis",
-    "time-limit", "subject", "channels", "audience", "mode",        "not-applicable", "evidence", "reconstructed"};
-constexpr std::array<std::string_view, 16> column_zh{
+    "time-limit", "subject", "channels", "audience", "mode",        "not-applicable", "evidence", "reconstructed",
+    "column-kind"};
+constexpr std::array<std::string_view, 17> column_zh{
     "一级事项", "二级事项", "公开层级", "状态",       "替代事项", "所属事项", "公开内容（要素）", "公开依据",
-    "公开时限", "公开主体", "公开渠道和载体", "公开对象", "公开方式", "不适用", "来源", "重建说明"};
+    "公开时限", "公开主体", "公开渠道和载体", "公开对象", "公开方式", "不适用", "来源", "重建说明",
+    "栏目类别"};
 
 // Line breaks and indentation inside a text are formatting: trimmed, and runs of them read as one space.
 std::string squeeze(std::string_view text) {
@@ -109,6 +111,7 @@ std::string raw_text(const Item& item, Column c) {
         case Column::subject: return item.subject;
         case Column::not_applicable: return item.not_applicable ? item.not_applicable->reason : "";
         case Column::reconstructed: return item.evidence.reconstructed;
+        case Column::column_kind: return item.column_kind ? std::string(to_string(*item.column_kind)) : "";
         default: return "";
     }
 }
@@ -181,6 +184,7 @@ void copy_column(Item& to, const Item& from, Column c) {
         case Column::status: to.status = from.status; break;
         case Column::replaced_by: to.replaced_by = from.replaced_by; break;
         case Column::anchor: to.anchor = from.anchor; break;
+        case Column::column_kind: to.column_kind = from.column_kind; break;
         case Column::elements: to.elements = from.elements; break;
         case Column::basis: to.basis = from.basis; break;
         case Column::time_limit: to.time_limit = from.time_limit; break;

@@ -207,8 +207,11 @@ bool plain_ledger(std::string_view xml, Ledger* out) {
         } else if (name == "unit" && !has_unit && unit_pattern(value)) {
             has_unit = true;
             ledger.unit = value;
-        } else if (!((name == "from" || name == "to") && plain_date(value) &&
-                     root.attribute(a.name()) == a)) {  // present once: the first of its name is itself
+        } else if ((name == "from" || name == "to") && root.attribute(a.name()) == a) {  // present once
+            auto date = plain_date(value);
+            if (!date) return false;
+            (name == "from" ? ledger.from : ledger.to) = date;
+        } else {
             return false;
         }
     }
@@ -281,7 +284,9 @@ std::expected<Ledger, Error> parse_ledger_xml(std::string_view xml, std::string_
     auto parsed = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!parsed) return std::unexpected(invalid(parsed.description(), file, 0));
     auto root = doc.document_element();
-    Ledger ledger{root.attribute("unit").value(), {}};
+    Ledger ledger{root.attribute("unit").value(), {}, {}, {}};
+    if (auto from = root.attribute("from")) ledger.from = parse_date(from.value());
+    if (auto to = root.attribute("to")) ledger.to = parse_date(to.value());
     for (auto node : root.children("record")) {
         auto formed = parse_date(node.attribute("formed").value());
         auto published = parse_date(node.attribute("published").value());

@@ -24,6 +24,7 @@ struct Names {
 constexpr Names<Level, 4> level_names{{"city", "county", "township", "village"}};
 constexpr Names<CatalogKind, 3> catalog_kind_names{{"standard", "unit", "template"}};
 constexpr Names<ItemStatus, 2> item_status_names{{"active", "deprecated"}};
+constexpr Names<ColumnKind, 3> column_kind_names{{"news", "notice", "policy"}};
 constexpr Names<ElementMark, 3> element_mark_names{{"", "required", "optional"}};
 constexpr Names<BasisKind, 6> basis_kind_names{{"law", "administrative-regulation", "departmental-rule",
                                                 "normative-document", "local-regulation", "other"}};
@@ -47,7 +48,7 @@ constexpr std::array<std::string_view, 6> basis_zh{"法律", "行政法规", "�
 
 // Equality of the user's content: where it was read from does not count.
 auto content(const Item& i) {
-    return std::tie(i.id, i.levels, i.status, i.replaced_by, i.anchor, i.category, i.name, i.elements, i.basis,
+    return std::tie(i.id, i.levels, i.status, i.replaced_by, i.anchor, i.column_kind, i.category, i.name, i.elements, i.basis,
                     i.time_limit, i.subject, i.channels, i.audience, i.mode, i.not_applicable, i.evidence, i.note);
 }
 
@@ -56,6 +57,7 @@ auto content(const Item& i) {
 std::string_view to_string(Level v) { return level_names.of(v); }
 std::string_view to_string(CatalogKind v) { return catalog_kind_names.of(v); }
 std::string_view to_string(ItemStatus v) { return item_status_names.of(v); }
+std::string_view to_string(ColumnKind v) { return column_kind_names.of(v); }
 std::string_view to_string(ElementMark v) { return element_mark_names.of(v); }
 std::string_view to_string(BasisKind v) { return basis_kind_names.of(v); }
 std::string_view to_string(ChannelCode v) { return channel_names.of(v); }
@@ -68,6 +70,7 @@ std::string_view to_string(Period v) { return period_names.of(v); }
 std::optional<Level> level_from(std::string_view s) { return level_names.from(s); }
 std::optional<CatalogKind> catalog_kind_from(std::string_view s) { return catalog_kind_names.from(s); }
 std::optional<ItemStatus> item_status_from(std::string_view s) { return item_status_names.from(s); }
+std::optional<ColumnKind> column_kind_from(std::string_view s) { return column_kind_names.from(s); }
 std::optional<ElementMark> element_mark_from(std::string_view s) { return element_mark_names.from(s); }
 std::optional<BasisKind> basis_kind_from(std::string_view s) { return basis_kind_names.from(s); }
 std::optional<ChannelCode> channel_code_from(std::string_view s) { return channel_names.from(s); }

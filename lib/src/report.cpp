@@ -14,18 +14,31 @@ namespace {
 
 std::string fraction(const Ratio& r) { return r.den ? fmt::format("{}/{}", r.num, r.den) : ""; }
 
-// Red (0%) through amber to green (100%); grey where nothing was expected.
-std::string colour(const Ratio& r) {
+// Red (worst) through amber to green (best); grey where nothing was judged.
+std::string colour(const Ratio& r, bool higher_is_better = true) {
     auto v = r.value();
     if (!v) return "#e8e8e8";
-    return fmt::format("hsl({:.0f},62%,{:.0f}%)", *v * 120.0, 78.0 - *v * 8.0);
+    double good = higher_is_better ? *v : 1.0 - *v;
+    return fmt::format("hsl({:.0f},62%,{:.0f}%)", good * 120.0, 78.0 - good * 8.0);
 }
 
-std::string figure_cell(const Ratio& r) {
-    return fmt::format(R"(<td class="num" style="background:{}" title="{}">{}</td>)", colour(r), fraction(r), percent(r));
+// A rate as a percentage; blank and not-updated items as the count an inspection counts, over those judged.
+std::string figure_cell(const Ratio& r, const FigureInfo& figure) {
+    auto shown = figure.higher_is_better || !r.den ? percent(r) : fmt::format("{}", r.num);
+    return fmt::format(R"(<td class="num" style="background:{}" title="{}">{}</td>)", colour(r, figure.higher_is_better), fraction(r),
+                       shown);
 }
 
-constexpr std::string_view figure_names_zh[] = {"目录覆盖", "要素完整", "渠道齐全", "按要求公开", "按时公开"};
+// One sentence per figure: the legend under the summary table.
+constexpr std::string_view legend = R"(<dl class="legend">
+<dt>目录覆盖</dt><dd>本单位层级适用的标准事项中，目录已列入的比例；说明理由的“不适用”事项和领域不计入分母。</dd>
+<dt>要素完整</dt><dd>已列入事项中，标准标为必选（●）的公开要素被列出的比例（标准未标必选时计全部要素）。</dd>
+<dt>渠道齐全</dt><dd>已列入事项中，标准标为必选（■）的公开渠道被勾选的比例。</dd>
+<dt>空白栏目</dt><dd>主动公开的已列入事项中，截至统计期末没有任何一条公开记录的事项个数（分母为主动公开事项数）；达到 5 个即有单项否决风险。</dd>
+<dt>应更新未更新</dt><dd>有公开记录的主动公开事项中，最近一次公开早于其更新要求的事项个数：定期公开的事项须在上一个期限之后有新的公开，动态要闻类 2 周内、通知公告类和政策文件类 6 个月内须有更新，其他事项默认 180 天；其中动态要闻、通知公告、政策文件类达到 5 个，或全部达到 10 个，即有单项否决风险。</dd>
+<dt>按时公开</dt><dd>统计期内形成的信息中，在公开时限（按国务院办公厅节假日安排的工作日计算）之内公开的记录比例。</dd>
+<dt>单项否决风险</dt><dd>按《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）“栏目不更新”“空白栏目”的否决线（超过（含）5 个或 10 个）判断，提示该单位若受检将被判为不合格。</dd>
+</dl>)";
 
 constexpr std::string_view style = R"(
 :root{--ink:#1d2733;--line:#c9d1db;--muted:#5b6675;--accent:#b2202a}
@@ -40,7 +53,8 @@ th{background:#f1f4f7;font-weight:600}td.num{text-align:right;white-space:nowrap
 .heat th.f{writing-mode:vertical-rl;font-size:12px;font-weight:500;height:120px;padding:4px 2px}
 .heat td.na{background:#e8e8e8;color:#888}.unit{page-break-inside:avoid}
 ul.items{margin:4px 0 10px;padding-left:22px}ul.items li{margin:1px 0}
-nav a{margin-right:10px;white-space:nowrap}
+nav a{margin-right:10px;white-space:nowrap}.veto{color:var(--accent)}.card.veto b{color:var(--accent)}
+dl.legend{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:13px;margin:4px 0 14px}dl.legend dt{font-weight:600}dl.legend dd{margin:0}
 @page{size:A4 landscape;margin:12mm}
 @media print{body{padding:0;font-size:11px}nav,.noprint{display:none}h2{page-break-before:always}h2.first{page-break-before:avoid}
 .summary{font-size:10px}.summary th,.summary td{padding:1px 4px}}
@@ -65,10 +79,13 @@ std::string trend_svg(const std::vector<TrendPoint>& trend) {
     for (std::size_t i = 0; i < trend.size(); ++i)
         svg += fmt::format(R"(<text x="{:.1f}" y="{}" font-size="11" text-anchor="middle" fill="#5b6675">{}</text>)",
                            x_of(i), height - bottom + 18, escape_html(trend[i].label));
-    for (std::size_t s = 0; s < std::size(figure_names_zh); ++s) {
+    std::vector<const FigureInfo*> rates;  // the figures where higher is better share one 0–100 % axis
+    for (const auto& figure : figure_info)
+        if (figure.higher_is_better) rates.push_back(&figure);
+    for (std::size_t s = 0; s < rates.size(); ++s) {
         std::string points;
         for (std::size_t i = 0; i < trend.size(); ++i) {
-            auto v = scored(trend[i].figures)[s].second.value();
+            auto v = (trend[i].figures.*rates[s]->ratio).value();
             if (!v) continue;
             double y = top + plot_h * (1.0 - *v);
             points += fmt::format("{:.1f},{:.1f} ", x_of(i), y);
@@ -79,7 +96,7 @@ std::string trend_svg(const std::vector<TrendPoint>& trend) {
         double ly = top + 14 + 20.0 * static_cast<double>(s);
         svg += fmt::format(R"(<rect x="{}" y="{:.1f}" width="12" height="12" fill="{}"/>)", left + plot_w + 16, ly - 10, colours[s]);
         svg += fmt::format(R"(<text x="{}" y="{:.1f}" font-size="12" fill="#1d2733">{}</text>)", left + plot_w + 34, ly,
-                           figure_names_zh[s]);
+                           rates[s]->name_zh);
     }
     return svg + "</svg>";
 }
@@ -116,26 +133,27 @@ std::string report_html(const ReportInput& input) {
     html += R"(<nav class="noprint"><a href="#summary">汇总表</a><a href="#heat">领域热力图</a><a href="#trend">变化趋势</a><a href="#units">各单位情况</a></nav>)";
 
     html += R"(<div class="cards">)";
-    auto totals = scored(cov.total);
-    for (std::size_t s = 0; s < totals.size(); ++s)
+    for (const auto& figure : figure_info) {
+        const auto& r = cov.total.*figure.ratio;
         html += fmt::format(R"(<div class="card"><span class="muted">{}</span><b>{}</b><span class="muted">{}</span></div>)",
-                            figure_names_zh[s], percent(totals[s].second), fraction(totals[s].second));
-    html += fmt::format(R"(<div class="card"><span class="muted">长期未更新</span><b>{}</b><span class="muted">{}</span></div>)",
-                        percent(cov.total.stale), fraction(cov.total.stale));
+                            figure.name_zh, figure.higher_is_better || !r.den ? percent(r) : fmt::format("{} 个", r.num), fraction(r));
+    }
+    html += fmt::format(R"(<div class="card veto"><span class="muted">单项否决风险</span><b>{} 个单位</b><span class="muted">共 {} 个</span></div>)",
+                        cov.at_risk, cov.units.size());
     html += "</div>\n";
 
-    html += R"(<h2 id="summary" class="first">汇总表</h2><p class="muted">按目录覆盖率从低到高排列；格内为比例，悬停可见分子/分母。</p>)";
+    html += R"(<h2 id="summary" class="first">汇总表</h2><p class="muted">按目录覆盖率从低到高排列；比例格悬停可见分子/分母，空白栏目、应更新未更新为事项个数。</p>)";
     html += R"(<table class="summary"><thead><tr><th>单位</th><th>代码</th><th>层级</th>)";
-    for (auto name : figure_names_zh) html += "<th>" + std::string(name) + "</th>";
-    html += "<th>长期未更新</th><th>缺失事项</th><th>逾期记录</th></tr></thead><tbody>";
+    for (const auto& figure : figure_info) html += "<th>" + std::string(figure.name_zh) + "</th>";
+    html += "<th>缺失事项</th><th>逾期记录</th><th>单项否决风险</th></tr></thead><tbody>";
     for (const auto* u : units) {
         html += fmt::format(R"(<tr><td><a href="#u-{}">{}</a></td><td>{}</td><td>{}</td>)", escape_html(u->code), escape_html(u->name),
                             escape_html(u->code), level_zh(u->level));
-        for (const auto& [name, ratio] : scored(u->figures)) html += figure_cell(ratio);
-        html += fmt::format(R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>)",
-                            percent(u->figures.stale), u->missing.size(), u->late.size());
+        for (const auto& figure : figure_info) html += figure_cell(u->figures.*figure.ratio, figure);
+        html += fmt::format(R"(<td class="num">{}</td><td class="num">{}</td><td class="veto">{}</td></tr>)", u->missing.size(),
+                            u->late.size(), escape_html(veto_reasons(*u)));
     }
-    html += "</tbody></table>\n";
+    html += "</tbody></table>\n" + std::string(legend);
 
     html += R"(<h2 id="heat">领域热力图</h2><p class="muted">每格为该单位在该领域的目录覆盖率；灰色表示该单位在该领域无适用事项或已说明未涉及。</p>)";
     html += R"(<table class="heat"><thead><tr><th>单位</th>)";
@@ -167,13 +185,14 @@ std::string report_html(const ReportInput& input) {
     for (const auto* u : units) {
         html += fmt::format(R"(<section class="unit" id="u-{}"><h3>{} <span class="muted">{} · {}</span></h3>)", escape_html(u->code),
                             escape_html(u->name), escape_html(u->code), level_zh(u->level));
+        if (u->veto.any()) html += R"(<p class="veto"><b>单项否决风险：</b>)" + escape_html(veto_reasons(*u)) + "</p>";
         html += "<table><thead><tr><th>领域</th>";
-        for (auto name : figure_names_zh) html += "<th>" + std::string(name) + "</th>";
+        for (const auto& figure : figure_info) html += "<th>" + std::string(figure.name_zh) + "</th>";
         html += "</tr></thead><tbody>";
         for (const auto& ff : u->fields) {
-            if (!ff.figures.catalog.den && !ff.figures.disclosure.den) continue;
+            if (!ff.figures.catalog.den && !ff.figures.blank.den) continue;
             html += fmt::format("<tr><td>{} {}</td>", escape_html(ff.code), escape_html(field_names[ff.code]));
-            for (const auto& [name, ratio] : scored(ff.figures)) html += figure_cell(ratio);
+            for (const auto& figure : figure_info) html += figure_cell(ff.figures.*figure.ratio, figure);
             html += "</tr>";
         }
         html += "</tbody></table>";
@@ -181,16 +200,23 @@ std::string report_html(const ReportInput& input) {
             html += fmt::format("<p><b>目录中缺少的标准事项（{}）</b></p>", u->missing.size()) + item_list(u->missing);
         if (!u->incomplete.empty())
             html += fmt::format("<p><b>缺少必选要素或渠道的事项（{}）</b></p>", u->incomplete.size()) + item_list(u->incomplete);
-        if (!u->undisclosed.empty())
-            html += fmt::format("<p><b>期内未按要求公开的事项（{}）</b></p>", u->undisclosed.size()) + item_list(u->undisclosed);
-        if (!u->stale.empty())
-            html += fmt::format("<p><b>长期未更新的事项（{}）</b></p>", u->stale.size()) + item_list(u->stale);
+        if (!u->blank.empty())
+            html += fmt::format("<p><b>空白栏目：截至期末无公开记录的事项（{}）</b></p>", u->blank.size()) + item_list(u->blank);
+        if (!u->not_updated.empty()) {
+            html += fmt::format("<p><b>应更新未更新的事项（{}）</b></p>", u->not_updated.size());
+            html += "<table><thead><tr><th>事项</th><th>最近公开</th><th>应有此日以后的公开</th><th>依据</th></tr></thead><tbody>";
+            for (const auto& n : u->not_updated)
+                html += fmt::format(R"(<tr><td><code>{}</code> {} · {}</td><td>{}</td><td>{}</td><td>{}</td></tr>)", escape_html(n.item.id),
+                                    escape_html(n.item.category), escape_html(n.item.name), format_date(n.newest),
+                                    format_date(n.since), label_zh(n.rule));
+            html += "</tbody></table>";
+        }
         if (!u->late.empty()) {
             html += fmt::format("<p><b>逾期公开的记录（{}）</b></p>", u->late.size());
-            html += "<table><thead><tr><th>事项</th><th>信息形成</th><th>应公开日期</th><th>实际公开</th><th>逾期工作日</th></tr></thead><tbody>";
+            html += "<table><thead><tr><th>事项</th><th>名称</th><th>信息形成</th><th>应公开日期</th><th>实际公开</th><th>逾期天数</th></tr></thead><tbody>";
             for (const auto& l : u->late)
-                html += fmt::format(R"(<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
-                                    escape_html(l.item), format_date(l.formed), format_date(l.due), format_date(l.published),
+                html += fmt::format(R"(<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
+                                    escape_html(l.item), escape_html(l.name), format_date(l.formed), format_date(l.due), format_date(l.published),
                                     (std::chrono::sys_days(l.published) - std::chrono::sys_days(l.due)).count());
             html += "</tbody></table>";
         }

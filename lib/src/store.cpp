@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -94,7 +95,12 @@ constexpr std::array<std::string_view, Store::schema_version> migrations{
        ALTER TABLE records_v5 RENAME TO records;
        ALTER TABLE snapshots ADD COLUMN newest_formed TEXT NOT NULL DEFAULT '';
        UPDATE snapshots SET newest_formed = coalesce(
-         (SELECT max(formed) FROM records r WHERE r.unit = snapshots.unit AND r.snapshot = snapshots.id), '');)"};
+         (SELECT max(formed) FROM records r WHERE r.unit = snapshots.unit AND r.snapshot = snapshots.id), '');)",
+    // A ledger snapshot holds the whole export and the publication dates it covers; a later one of the
+    // unit supersedes an earlier one's records inside its span. Older snapshots kept only the records
+    // new to them, so they cannot restate anything: their span stays empty (covers nothing).
+    R"(ALTER TABLE snapshots ADD COLUMN span_from TEXT NOT NULL DEFAULT '';
+       ALTER TABLE snapshots ADD COLUMN span_to TEXT NOT NULL DEFAULT '';)"};
 
 constexpr int busy_timeout_ms = 60'000;
 
@@ -348,35 +354,27 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
                                                                 std::string_view hash, std::string_view label) {
     return impl_->write([&]() -> std::optional<Snapshot> {
         if (impl_->already_ingested(hash, ledger.unit, SnapshotKind::ledger)) return std::nullopt;
-        // What the unit already holds (nothing, the first time): a record is kept once.
-        auto key_of = [](std::string& key, std::initializer_list<std::string_view> parts) -> const std::string& {
-            key.clear();
-            for (auto part : parts) (key += part) += '\x1f';
-            return key;
-        };
-        std::string key;
-        std::unordered_set<std::string> held;
-        SQLite::Statement existing(impl_->db, "SELECT item, formed, published, channel, title, url, record_id FROM records WHERE unit = ?");
-        existing.bind(1, ledger.unit);
-        while (existing.executeStep()) {
-            std::array<std::string_view, 7> parts;
-            for (int c = 0; c < 7; ++c) parts[static_cast<std::size_t>(c)] = existing.getColumn(c).getText();
-            held.insert(key_of(key, {parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6]}));
-        }
-        held.reserve(held.size() + ledger.records.size());
         auto snapshot = impl_->new_snapshot(ledger.unit, SnapshotKind::ledger, source, hash, label);
         SQLite::Statement insert(impl_->db,
                                  "INSERT INTO records (unit, item, formed, published, channel, title, url, "
                                  "record_id, snapshot, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert.bindNoCopy(1, ledger.unit);
         insert.bind(9, snapshot.id);
+        // A row the export lists twice, word for word, is one record.
+        std::unordered_set<std::string> seen;
+        seen.reserve(ledger.records.size());
+        std::string key;
         std::int64_t seq = 0;
         std::string newest_formed;
+        std::optional<Date> first_published, last_published;
         for (const auto& r : ledger.records) {
             const std::string formed = format_date(r.formed), published = format_date(r.published);
             const std::string_view channel = to_string(r.channel);
-            // Kept once: against what the unit held and what this ledger already added.
-            if (!held.insert(key_of(key, {r.item, formed, published, channel, r.title, r.url, r.id})).second) continue;
+            key.clear();
+            for (std::string_view part : {std::string_view(r.item), std::string_view(formed), std::string_view(published), channel,
+                                          std::string_view(r.title), std::string_view(r.url), std::string_view(r.id)})
+                (key += part) += '\x1f';
+            if (!seen.insert(key).second) continue;
             insert.bindNoCopy(2, r.item);
             insert.bind(3, formed);
             insert.bind(4, published);
@@ -388,11 +386,17 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
             insert.exec();
             insert.reset();
             newest_formed = std::max(newest_formed, formed);
+            if (!first_published || r.published < *first_published) first_published = r.published;
+            if (!last_published || r.published > *last_published) last_published = r.published;
         }
-        SQLite::Statement newest(impl_->db, "UPDATE snapshots SET newest_formed = ? WHERE id = ?");
-        newest.bind(1, newest_formed);
-        newest.bind(2, snapshot.id);
-        newest.exec();
+        // The span the export says it covers; a CSV that says none covers the dates it lists.
+        auto span_from = ledger.from ? ledger.from : first_published, span_to = ledger.to ? ledger.to : last_published;
+        SQLite::Statement update(impl_->db, "UPDATE snapshots SET newest_formed = ?, span_from = ?, span_to = ? WHERE id = ?");
+        update.bind(1, newest_formed);
+        update.bind(2, span_from ? format_date(*span_from) : std::string());
+        update.bind(3, span_to ? format_date(*span_to) : std::string());
+        update.bind(4, snapshot.id);
+        update.exec();
         return snapshot;
     });
 }
@@ -455,17 +459,62 @@ std::expected<std::optional<Catalog>, Error> Store::catalog_of(std::string_view 
 
 std::expected<std::vector<Record>, Error> Store::records_of(std::string_view unit, std::int64_t as_of) const {
     return impl_->read([&] {
+        struct Span {
+            std::int64_t snapshot;
+            std::string from, to;  // YYYY-MM-DD, compared as text; empty: covers nothing
+        };
+        std::vector<Span> spans;  // newest first
+        SQLite::Statement snapshots(impl_->db, R"(
+            SELECT id, span_from, span_to FROM snapshots WHERE unit = ? AND kind = 'ledger' AND id <= ? ORDER BY id DESC)");
+        snapshots.bind(1, std::string(unit));
+        snapshots.bind(2, as_of);
+        while (snapshots.executeStep())
+            spans.push_back(Span{snapshots.getColumn(0).getInt64(), snapshots.getColumn(1).getString(), snapshots.getColumn(2).getString()});
+
+        // Newest snapshot first. A record is dropped when a later ledger's span covers its publication
+        // date (the later export restates it), and an identity (what the publisher sees: item, dates,
+        // channel, URL or else title; not the export's record id) is kept as many times as the one
+        // snapshot that lists it most often, so a renumbered restatement never counts twice.
         std::vector<Record> out;
+        std::unordered_map<std::string, int> kept, in_snapshot;
+        std::int64_t current = -1;
+        std::size_t newer = 0;  // spans of snapshots newer than `current`
+        auto flush = [&] {
+            for (auto& [identity, count] : in_snapshot) kept[identity] = std::max(kept[identity], count);
+            in_snapshot.clear();
+        };
+        std::string identity;
         SQLite::Statement q(impl_->db, R"(
-            SELECT record_id, item, formed, published, channel, title, url FROM records
-            WHERE unit = ? AND snapshot <= ? ORDER BY item, formed, published, snapshot, seq)");
+            SELECT snapshot, record_id, item, formed, published, channel, title, url FROM records
+            WHERE unit = ? AND snapshot <= ? ORDER BY snapshot DESC, seq)");
         q.bind(1, std::string(unit));
         q.bind(2, as_of);
-        while (q.executeStep())
-            out.push_back(Record{q.getColumn(0).getString(), q.getColumn(1).getString(),
-                                 *parse_date(q.getColumn(2).getString()), *parse_date(q.getColumn(3).getString()),
-                                 channel_code_from(q.getColumn(4).getString()).value_or(ChannelCode::other),
-                                 q.getColumn(5).getString(), q.getColumn(6).getString()});
+        while (q.executeStep()) {
+            auto snapshot = q.getColumn(0).getInt64();
+            if (snapshot != current) {
+                flush();
+                current = snapshot;
+                while (newer < spans.size() && spans[newer].snapshot > snapshot) ++newer;
+            }
+            std::string published = q.getColumn(4).getString();
+            bool superseded = std::any_of(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(newer), [&](const Span& s) {
+                return !s.from.empty() && s.from <= published && published <= s.to;
+            });
+            if (superseded) continue;
+            std::string url = q.getColumn(7).getString(), title = q.getColumn(6).getString();
+            identity.clear();
+            for (const auto& part : {q.getColumn(2).getString(), q.getColumn(3).getString(), published,
+                                     q.getColumn(5).getString(), url.empty() ? "title:" + title : url})
+                (identity += part) += '\x1f';
+            int occurrence = ++in_snapshot[identity];
+            if (auto it = kept.find(identity); it != kept.end() && occurrence <= it->second) continue;
+            out.push_back(Record{q.getColumn(1).getString(), q.getColumn(2).getString(), *parse_date(q.getColumn(3).getString()),
+                                 *parse_date(published), channel_code_from(q.getColumn(5).getString()).value_or(ChannelCode::other),
+                                 std::move(title), std::move(url)});
+        }
+        std::ranges::stable_sort(out, [](const Record& a, const Record& b) {
+            return std::tie(a.item, a.formed, a.published) < std::tie(b.item, b.formed, b.published);
+        });
         return out;
     });
 }

@@ -21,6 +21,8 @@ constexpr std::string_view tick = "√";
 constexpr std::string_view basis_number_open = "（文号：";
 constexpr std::string_view reconstructed_prefix = "重构：";
 constexpr std::string_view deprecated_word = "停用";
+// 栏目类别 as the inspection rules name them, in ColumnKind order.
+constexpr std::array<std::string_view, 3> column_kind_zh{"动态要闻类", "通知公告类", "政策文件类"};
 constexpr std::string_view not_applicable_field = "（未涉及：";
 constexpr std::array<std::string_view, 3> kind_zh{"标准目录", "单位目录", "模板"};
 
@@ -112,6 +114,7 @@ ColumnHead recognize(std::string_view label, std::string_view group) {
     if (contains(l, "不适用")) return is(Column::not_applicable);
     if (contains(l, "挂靠")) return is(Column::anchor);
     if (l == "状态") return is(Column::status);
+    if (contains(l, "栏目类")) return is(Column::column_kind);
     if (contains(l, "备注")) return is(Column::note);
     if (l == "来源") return is(Column::evidence);
     return is(Column::extra);
@@ -434,13 +437,14 @@ bool is_unit_column(Column column) {
 }
 
 std::vector<ColumnHead> columns_of(const Catalog& catalog, bool with_field) {
-    bool local = false, deprecated = false, evidence = false, not_applicable = catalog.kind != CatalogKind::standard;
+    bool local = false, deprecated = false, evidence = false, kinds = false, not_applicable = catalog.kind != CatalogKind::standard;
     std::set<Level> levels;
     for (const auto& f : catalog.fields)
         for (const auto& i : f.items) {
             local |= i.is_local();
             deprecated |= i.status == ItemStatus::deprecated || !i.replaced_by.empty();
             evidence |= !i.evidence.empty();
+            kinds |= i.column_kind.has_value();
             not_applicable |= i.not_applicable.has_value();
             levels.insert(i.levels.begin(), i.levels.end());
         }
@@ -464,6 +468,7 @@ std::vector<ColumnHead> columns_of(const Catalog& catalog, bool with_field) {
     if (not_applicable) add(Column::not_applicable, "", "不适用理由");
     if (local || catalog.kind != CatalogKind::standard) add(Column::anchor, "", "挂靠事项");
     if (deprecated) add(Column::status, "", "状态");
+    if (kinds) add(Column::column_kind, "", "栏目类别");
     add(Column::note, "", "备注");
     if (evidence) add(Column::evidence, "", "来源");
     return out;
@@ -499,6 +504,9 @@ std::vector<std::string> cells_of(const Item& item, const Field& field, const st
                 out.push_back(item.status == ItemStatus::deprecated
                                   ? std::string{deprecated_word} + (item.replaced_by.empty() ? "" : "→" + item.replaced_by)
                                   : "");
+                break;
+            case Column::column_kind:
+                out.emplace_back(item.column_kind ? column_kind_zh[static_cast<std::size_t>(*item.column_kind)] : "");
                 break;
             case Column::note: out.push_back(item.note); break;
             case Column::evidence: out.push_back(evidence_cell(item.evidence)); break;
@@ -805,6 +813,14 @@ struct GridReader {
                         result.diagnostics.push_back(cell_warning(options, grid, r, c, "状态只能是“停用”或“停用→编号”：" + cell,
                                                                   "status is 停用 or 停用→id"));
                     }
+                    break;
+                case Column::column_kind:
+                    if (auto kind = std::ranges::find_if(column_kind_zh, [&](std::string_view k) { return contains(cell, k.substr(0, k.size() - "类"sv.size())); });
+                        kind != column_kind_zh.end())
+                        item.column_kind = static_cast<ColumnKind>(kind - column_kind_zh.begin());
+                    else if (!cell.empty())
+                        result.diagnostics.push_back(cell_warning(options, grid, r, c, "栏目类别只能是动态要闻类、通知公告类或政策文件类：" + cell,
+                                                                  "column kind is 动态要闻类, 通知公告类 or 政策文件类"));
                     break;
                 case Column::note: item.note = cell; break;
                 case Column::evidence: item.evidence = parse_evidence(cell); break;

@@ -213,6 +213,10 @@ std::expected<Item, Error> read_item(const Reader& r, pugi::xml_node node) {
     item.status = status;
     item.replaced_by = attr(node, "replaced-by");
     item.anchor = attr(node, "anchor");
+    if (node.attribute("column-kind")) {
+        GKML_TRY(kind, r.token(node, "column-kind", column_kind_from, ColumnKind::policy));
+        item.column_kind = kind;
+    }
     item.category = text_of(child(node, "category"));
     item.name = text_of(child(node, "name"));
     for (auto e : children(child(node, "elements"), "element")) {
@@ -333,6 +337,7 @@ void write_item(pugi::xml_node parent, const Item& item) {
     if (item.status != ItemStatus::active) set(node, "status", to_string(item.status));
     set(node, "replaced-by", item.replaced_by);
     set(node, "anchor", item.anchor);
+    if (item.column_kind) set(node, "column-kind", to_string(*item.column_kind));
     text_child(node, "category", item.category);
     text_child(node, "name", item.name);
     auto elements = node.append_child("elements");

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <set>
 
 #include "run.hpp"
 
@@ -60,27 +61,35 @@ TEST_CASE("the county office ingests its townships and reads the figures of the 
     CHECK(xinglong["catalog"] == ratio(4, 5));
     CHECK(xinglong["elements"] == ratio(5, 7));
     CHECK(xinglong["channels"] == ratio(4, 5));
-    CHECK(xinglong["disclosure"] == ratio(3, 4));
+    CHECK(xinglong["blank"] == ratio(0, 4));
+    CHECK(xinglong["not_updated"] == ratio(2, 4));
     CHECK(xinglong["timeliness"] == ratio(4, 6));
     CHECK(xinglong["missing"] == nlohmann::json{"20-005"});
-    CHECK(xinglong["late"][0] == nlohmann::json{{"item", "20-001"}, {"formed", "2024-09-27"}, {"published", "2024-10-31"}, {"due", "2024-10-30"}});
+    CHECK(xinglong["late"][0] == nlohmann::json{{"item", "20-001"}, {"name", "办事指南"}, {"formed", "2024-09-27"},
+                                                {"published", "2024-10-31"}, {"due", "2024-10-30"}});
     CHECK(xinglong["fields"][1]["code"] == "21");
     CHECK(xinglong["fields"][1]["channels"] == ratio(1, 2));
     const auto& fenggang = json["units"][1];
     CHECK(fenggang["catalog"] == ratio(3, 4));
-    CHECK(fenggang["disclosure"] == ratio(1, 2));
+    CHECK(fenggang["not_updated"] == ratio(2, 2));
     CHECK(fenggang["timeliness"] == ratio(4, 4));
     CHECK(json["rollup"]["catalog"] == ratio(7, 9));
     CHECK(json["rollup"]["areas"][1]["name"] == "友谊县");
     CHECK(json["rollup"]["areas"][1]["timeliness"] == ratio(8, 10));
 
     auto text = ws.coverage();
-    CHECK(text.out.find("missing     20-003 临时救助 / 政策文件") != std::string::npos);
+    CHECK(text.out.find("  缺失事项      20-003 临时救助 / 政策文件\n") != std::string::npos);
     CHECK(ws.coverage({"--format", "csv", "--unit", "230522103000"}).out ==
           "code,name,level,field,catalog_num,catalog_den,elements_num,elements_den,channels_num,channels_den,"
-          "disclosure_num,disclosure_den,timeliness_num,timeliness_den,stale_num,stale_den\r\n"
-          "230522103000,凤岗镇,township,,3,4,4,4,3,4,1,2,4,4,0,0\r\n"
-          "230522103000,凤岗镇,township,20,3,4,4,4,3,4,1,2,4,4,0,0\r\n");
+          "blank_num,blank_den,not_updated_num,not_updated_den,timeliness_num,timeliness_den,veto\r\n"
+          "230522103000,凤岗镇,township,,3,4,4,4,3,4,0,2,2,2,4,4,0\r\n"
+          "230522103000,凤岗镇,township,20,3,4,4,4,3,4,0,2,2,2,4,4,\r\n");
+    // One township: its findings in Chinese, named; no county line that would only repeat it.
+    auto one = ws.coverage({"--unit", "230522103000"}).out;
+    CHECK(one.find("230522103000 凤岗镇（乡级）\n") != std::string::npos);
+    CHECK(one.find("  应更新未更新  20-004 临时救助 / 救助对象：最近公开 2024-07-09，应有 2024-10-01 以后的公开（定期公开") != std::string::npos);
+    CHECK(one.find("友谊县") == std::string::npos);
+    CHECK(one.find("合计") == std::string::npos);
     // A county takes every unit under it; an unknown code is a usage error, not an empty table.
     auto county = nlohmann::json::parse(ws.coverage({"--format", "json", "--unit", "230522"}).out);
     CHECK(county["units"].size() == json["units"].size());
@@ -170,4 +179,41 @@ TEST_CASE("coverage usage and database errors have their exit codes", "[cli][cov
     CHECK(ws.coverage({"--unit", "110000"}).exit_code == 3);
     CHECK(run_gkml({"coverage", "--db", (ws.dir / "no/such/dir/x.db").string()}).exit_code == 4);
     CHECK(run_gkml({"coverage", "--db", ws.db}).exit_code == 2);  // based on cov-standard, not among the bundled standards
+}
+
+TEST_CASE("the worked county: the year-end round restates the mid-year one, and every figure tells units apart", "[cli][coverage]") {
+    Workspace ws;
+    const std::string county = "examples/youyi/";
+    auto ingest = [&](const std::string& db, const std::string& label, const std::string& folder) {
+        return run_gkml({"ingest", "--db", db, "--units", county + "units.xml", "--label", label, county + folder + "catalogs",
+                         county + folder + "ledgers"});
+    };
+    auto both = (ws.dir / "both.db").string(), year_end = (ws.dir / "year-end.db").string();
+    // The worked county has warnings (missing required channels), no errors.
+    REQUIRE(ingest(both, "2025年中自查", "2025-06/").exit_code == 0);
+    REQUIRE(ingest(both, "2025年终", "").exit_code == 0);
+    REQUIRE(ingest(year_end, "2025年终", "").exit_code == 0);
+    auto figures = [&](const std::string& db) { return run_gkml({"coverage", "--db", db, "--format", "json"}).out; };
+    auto after_both = figures(both);
+    CHECK(after_both == figures(year_end));
+
+    auto json = nlohmann::json::parse(after_both);
+    REQUIRE(json["units"].size() == 18);
+    int at_risk = 0;
+    for (const char* figure : {"catalog", "elements", "channels", "blank", "not_updated", "timeliness"}) {
+        std::set<std::pair<int, int>> values;
+        for (const auto& unit : json["units"]) values.emplace(unit[figure]["num"], unit[figure]["den"]);
+        INFO(figure);
+        CHECK(values.size() >= 3);
+    }
+    for (const auto& unit : json["units"]) at_risk += unit["veto"]["any"].get<bool>();
+    CHECK(at_risk >= 1);
+    CHECK(at_risk < 18);
+    CHECK(json["rollup"]["at_risk"] == at_risk);
+
+    // The mid-year snapshot is still there, with the mid-year ledger's figures.
+    auto history = nlohmann::json::parse(run_gkml({"history", "--db", both, "--unit", "230522203000", "--format", "json"}).out);
+    REQUIRE(history.size() == 4);
+    CHECK(history[1]["source"] == county + "2025-06/ledgers/230522203000-2025-06.xml");
+    CHECK(history[1]["timeliness"]["den"] < history[3]["timeliness"]["den"]);
 }

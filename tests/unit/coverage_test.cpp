@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -30,7 +31,7 @@ struct County {
     std::vector<gkml::Record> fenggang_records =
         gkml::parse_ledger_csv(*gkml::read_file(fixture("fenggang-ledger.csv")), "f")->front().records;
     gkml::Calendar calendar = *gkml::load_calendar(source("catalogs/calendar"));
-    gkml::CoverageOptions options{*gkml::parse_period("2024"), 90, ""};
+    gkml::CoverageOptions options{*gkml::parse_period("2024"), 180, ""};
 
     const gkml::Unit& unit(const char* code) const { return *std::ranges::find(units, code, &gkml::Unit::code); }
     gkml::UnitCoverage of_xinglong(const gkml::Catalog& catalog) const {
@@ -55,13 +56,20 @@ TEST_CASE("兴隆镇: not-applicable with a reason leaves the denominator, the l
     CHECK(c.figures.catalog == Ratio{4, 5});
     CHECK(c.figures.elements == Ratio{5, 7});
     CHECK(c.figures.channels == Ratio{4, 5});
-    CHECK(c.figures.disclosure == Ratio{3, 4});
+    CHECK(c.figures.blank == Ratio{0, 4});
+    CHECK(c.figures.not_updated == Ratio{2, 4});
     CHECK(c.figures.timeliness == Ratio{4, 6});
-    CHECK(c.figures.stale == Ratio{1, 2});
     CHECK(ids(c.missing) == std::vector<std::string>{"20-005"});
     CHECK(c.missing[0].name == "申请受理");
-    CHECK(ids(c.undisclosed) == std::vector<std::string>{"20-001"});
-    CHECK(ids(c.stale) == std::vector<std::string>{"20-003"});
+    CHECK(c.blank.empty());
+    // The policy column's newest is 2024-03-05, before 2024-06-30 (6 months); the news column's is
+    // 2024-06-12, before 2024-12-17 (2 weeks). 20-001 (10-31) and 21-002 (11-25) are inside 180 days.
+    REQUIRE(c.not_updated.size() == 2);
+    CHECK(c.not_updated[0] == gkml::NotUpdated{{"20-003", "20", "临时救助", "政策文件"}, gkml::UpdateRule::policy, day("2024-03-05"), day("2024-06-30")});
+    CHECK(c.not_updated[1].item.id == "21-001");
+    CHECK(c.not_updated[1].rule == gkml::UpdateRule::news);
+    CHECK(c.not_updated[1].since == day("2024-12-17"));
+    CHECK_FALSE(c.veto.any());
     // 20-001 and 21-002 lack a required 要素, 21-001 its required channel (README.md of the fixtures).
     CHECK(ids(c.incomplete) == std::vector<std::string>{"20-001", "21-001", "21-002"});
     CHECK(ids(c.local) == std::vector<std::string>{"L-20-1"});
@@ -73,21 +81,25 @@ TEST_CASE("兴隆镇 per field, and a record late by one day across 国庆", "[c
     auto c = county.of_xinglong(county.xinglong);
     REQUIRE(c.fields.size() == 2);
     CHECK(c.fields[0].code == "20");
-    CHECK(c.fields[0].figures == gkml::Figures{{2, 3}, {3, 4}, {3, 3}, {1, 2}, {3, 4}, {1, 1}});
-    CHECK(c.fields[1].figures == gkml::Figures{{2, 2}, {2, 3}, {1, 2}, {2, 2}, {1, 2}, {0, 1}});
+    CHECK(c.fields[0].figures == gkml::Figures{{2, 3}, {3, 4}, {3, 3}, {0, 2}, {1, 2}, {3, 4}});
+    CHECK(c.fields[1].figures == gkml::Figures{{2, 2}, {2, 3}, {1, 2}, {0, 2}, {1, 2}, {1, 2}});
     REQUIRE(c.late.size() == 2);
-    CHECK(c.late[0] == gkml::LateRecord{"20-001", day("2024-09-27"), day("2024-10-31"), day("2024-10-30")});
-    CHECK(c.late[1] == gkml::LateRecord{"21-001", day("2024-06-10"), day("2024-06-12"), day("2024-06-10")});
+    CHECK(c.late[0] == gkml::LateRecord{"20-001", "办事指南", day("2024-09-27"), day("2024-10-31"), day("2024-10-30")});
+    CHECK(c.late[1] == gkml::LateRecord{"21-001", "养老政策", day("2024-06-10"), day("2024-06-12"), day("2024-06-10")});
 }
 
-TEST_CASE("凤岗镇: a whole field not applicable, a quarterly item with three of four records", "[coverage]") {
+TEST_CASE("凤岗镇: a whole field not applicable, a quarterly item silent since July", "[coverage]") {
     County county;
     auto c = county.of_fenggang();
-    CHECK(c.figures == gkml::Figures{{3, 4}, {4, 4}, {3, 4}, {1, 2}, {4, 4}, {0, 0}});
+    CHECK(c.figures == gkml::Figures{{3, 4}, {4, 4}, {3, 4}, {0, 2}, {2, 2}, {4, 4}});
     CHECK(ids(c.missing) == std::vector<std::string>{"20-003"});
-    CHECK(ids(c.undisclosed) == std::vector<std::string>{"20-004"});
+    // 20-001 (20 working days: the 180-day default) last published 2024-03-05; 20-004 (每季度) last on
+    // 2024-07-09, nothing after the third quarter's due date 2024-09-30.
+    REQUIRE(c.not_updated.size() == 2);
+    CHECK(c.not_updated[0].rule == gkml::UpdateRule::other);
+    CHECK(c.not_updated[0].since == day("2024-07-04"));
+    CHECK(c.not_updated[1] == gkml::NotUpdated{{"20-004", "20", "临时救助", "救助对象"}, gkml::UpdateRule::periodic, day("2024-07-09"), day("2024-10-01")});
     CHECK(c.late.empty());
-    CHECK_FALSE(c.figures.stale.value());
     REQUIRE(c.fields.size() == 1);
     CHECK(c.fields[0].figures == c.figures);
 }
@@ -100,7 +112,7 @@ TEST_CASE("an imported catalog without ids is matched by name; what matches noth
     auto c = county.of_xinglong(imported);
     CHECK(c.figures.catalog == Ratio{4, 5});
     CHECK(c.figures.elements == Ratio{5, 7});
-    CHECK(c.figures.stale == Ratio{1, 2});
+    CHECK(c.figures.not_updated == Ratio{2, 4});
     CHECK(c.figures.timeliness == Ratio{3, 5});
     CHECK(c.local.empty());
     REQUIRE(c.unmatched.size() == 1);
@@ -114,34 +126,56 @@ TEST_CASE("one field only, and a quarter as the period", "[coverage]") {
     CHECK(c.figures.catalog == Ratio{2, 2});
     CHECK(c.figures.timeliness == Ratio{1, 2});
     CHECK(c.missing.empty());
-    county.options = {*gkml::parse_period("2024-Q4"), 90, ""};
+    county.options = {*gkml::parse_period("2024-Q4"), 180, ""};
     auto q4 = county.of_xinglong(county.xinglong);
     CHECK(q4.figures.timeliness == Ratio{1, 1});  // r9 (formed 12-20, due 2025-01-20) is the only Q4 record with a due date
-    CHECK(q4.figures.disclosure == Ratio{2, 3});  // 20-001 unmet, 20-003 and 21-002 met, 21-001 has no Q4 event
+    CHECK(q4.figures.not_updated == Ratio{2, 4});
+    // By 2024-03-31 nothing was ever published for 21-001 and 21-002: blank. 20-001 has its record of
+    // December 2023: a column with content, not blank, and inside 180 days.
+    county.options = {*gkml::parse_period("2024-Q1"), 180, ""};
+    auto q1 = county.of_xinglong(county.xinglong);
+    CHECK(q1.figures.blank == Ratio{2, 4});
+    CHECK(ids(q1.blank) == std::vector<std::string>{"21-001", "21-002"});
+    CHECK(q1.figures.not_updated == Ratio{0, 2});
+    CHECK_FALSE(q1.figures.timeliness.value());
 }
 
 TEST_CASE("the county roll-up sums numerators and denominators", "[coverage]") {
     County county;
     auto report = gkml::roll_up(county.options.period, {county.of_fenggang(), county.of_xinglong(county.xinglong)}, county.units);
     CHECK(report.units[0].code == "230522101000");
-    gkml::Figures expected{{7, 9}, {9, 11}, {7, 9}, {4, 6}, {8, 10}, {1, 2}};
+    gkml::Figures expected{{7, 9}, {9, 11}, {7, 9}, {0, 6}, {4, 6}, {8, 10}};
     CHECK(report.total == expected);
+    CHECK(report.at_risk == 0);
     REQUIRE(report.areas.size() == 2);
     CHECK(report.areas[0].code == "230500");
-    CHECK(report.areas[1] == gkml::AreaCoverage{"230522", "友谊县", gkml::Level::county, 2, expected});
+    CHECK(report.areas[1] == gkml::AreaCoverage{"230522", "友谊县", gkml::Level::county, 2, 0, expected});
 
     auto json = nlohmann::json::parse(gkml::coverage_to_json(report));
     CHECK(json["units"][0]["catalog"] == nlohmann::json{{"ratio", 0.8}, {"num", 4}, {"den", 5}});
     CHECK(json["units"][0]["late"][0]["due"] == "2024-10-30");
-    CHECK(json["units"][1]["stale"]["ratio"].is_null());
+    CHECK(json["units"][0]["late"][0]["name"] == "办事指南");
+    CHECK(json["units"][0]["not_updated_items"][0] ==
+          nlohmann::json{{"item", "20-003"}, {"rule", "policy"}, {"newest", "2024-03-05"}, {"since", "2024-06-30"}});
+    CHECK(json["units"][1]["blank"] == nlohmann::json{{"ratio", 0.0}, {"num", 0}, {"den", 2}});
+    CHECK(json["units"][1]["veto"]["any"] == false);
     CHECK(json["rollup"]["timeliness"]["num"] == 8);
     CHECK(gkml::coverage_to_json(report) == gkml::coverage_to_json(report));
 
     auto text = gkml::coverage_to_text(report);
     CHECK(text.find("230522103000 凤岗镇") < text.find("230522101000 兴隆镇"));  // 3/4 is worse than 4/5
-    CHECK(text.find("missing     20-005 特困人员救助供养 / 申请受理") != std::string::npos);
+    CHECK(text.find("  缺失事项      20-005 特困人员救助供养 / 申请受理\n") != std::string::npos);
+    CHECK(text.find("  逾期公开      20-001 办事指南：形成 2024-09-27，应于 2024-10-30 前公开，实际 2024-10-31\n") != std::string::npos);
+    CHECK(text.find("  应更新未更新  20-003 临时救助 / 政策文件：最近公开 2024-03-05") != std::string::npos);
+    CHECK(text.find("合计 2 个单位，0 个有单项否决风险") != std::string::npos);
     auto csv = gkml::coverage_to_csv(report);
-    CHECK(csv.find("230522101000,兴隆镇,township,,4,5,5,7,4,5,3,4,4,6,1,2\r\n") != std::string::npos);
+    CHECK(csv.find("230522101000,兴隆镇,township,,4,5,5,7,4,5,0,4,2,4,4,6,0\r\n") != std::string::npos);
+
+    // One township alone: no county line that only repeats it.
+    auto one = gkml::roll_up(county.options.period, {county.of_xinglong(county.xinglong)}, county.units);
+    auto alone = gkml::coverage_to_text(one);
+    CHECK(alone.find("友谊县") == std::string::npos);
+    CHECK(alone.find("合计") == std::string::npos);
 }
 
 TEST_CASE("periods are a year or a quarter", "[coverage]") {
@@ -169,7 +203,7 @@ TEST_CASE("a county of forty townships gives, unit by unit, what each unit alone
                             gkml::Level::township, "230522", {}};
             auto catalog = county.xinglong;
             catalog.meta.unit = gkml::UnitRef{unit.code, unit.name, gkml::Level::township};
-            gkml::Ledger ledger{unit.code, county.xinglong_records};
+            gkml::Ledger ledger{unit.code, county.xinglong_records, {}, {}};
             ledger.records.erase(ledger.records.begin(), ledger.records.begin() + k % 4);
             REQUIRE(store->put_catalog(catalog, "c.xml", gkml::content_hash(unit.code)));
             REQUIRE(store->put_ledger(ledger, "l.xml", gkml::content_hash(unit.code)));
@@ -183,17 +217,84 @@ TEST_CASE("a county of forty townships gives, unit by unit, what each unit alone
     auto all = gkml::coverage_in_store(*store, units, {county.standard}, county.calendar, county.options);
     REQUIRE(all);
     REQUIRE(all->size() == units.size());
-    std::set<std::string> timeliness;
+    std::set<std::string> timeliness, blank;
     for (std::size_t k = 0; k < units.size(); ++k) {
         const auto& got = (*all)[k];
         CHECK(got.code == units[k].code);
         auto catalog = county.xinglong;
         catalog.meta.unit = gkml::UnitRef{units[k].code, units[k].name, gkml::Level::township};
         auto alone = gkml::coverage_of(units[k], catalog, county.standard, ledgers[k], county.calendar, county.options);
-        for (std::size_t f = 0; f < 5; ++f) CHECK(gkml::scored(got.figures)[f].second == gkml::scored(alone.figures)[f].second);
+        CHECK(got.figures == alone.figures);
         CHECK(got.late.size() == alone.late.size());
         timeliness.insert(gkml::percent(got.figures.timeliness));
+        blank.insert(gkml::percent(got.figures.blank));
     }
     CHECK(timeliness.size() > 1);  // the ledgers really differ
+    CHECK(blank.size() > 1);       // without r3, 20-003 is blank
     fs::remove_all(dir);
+}
+
+namespace {
+
+// A standard of `n` proactive items with a standing rule, of which the unit holds all.
+gkml::Catalog standing_items(int n, gkml::CatalogKind kind) {
+    gkml::Catalog catalog;
+    catalog.kind = kind;
+    catalog.id = "veto-standard";
+    catalog.version = "1";
+    gkml::Field field{"20", "社会救助", {}, {}, {}};
+    for (int i = 1; i <= n; ++i) {
+        gkml::Item item;
+        item.id = fmt::format("20-{:03}", i);
+        item.levels = {gkml::Level::township};
+        item.category = "栏目";
+        item.name = fmt::format("事项{}", i);
+        item.elements = {gkml::Element{"内容", gkml::ElementMark::required}};
+        item.time_limit = gkml::TimeLimit{"长期", {gkml::Clause{"", gkml::Standing{}, {}}}, false};
+        item.mode = gkml::Mode{true, false};
+        field.items.push_back(std::move(item));
+    }
+    catalog.fields.push_back(std::move(field));
+    return catalog;
+}
+
+}  // namespace
+
+TEST_CASE("five blank columns, five policy columns or ten stale ones put a unit at veto risk; one fewer does not", "[coverage]") {
+    County county;
+    auto standard = standing_items(12, gkml::CatalogKind::standard);
+    auto catalog = standing_items(12, gkml::CatalogKind::unit);
+    gkml::Unit unit{"230522203000", "建设乡", gkml::Level::township, "230522", {}};
+    // Items 1–4 never published, the rest published on 2024-12-01.
+    std::vector<gkml::Record> records;
+    for (int i = 5; i <= 12; ++i)
+        records.push_back(gkml::Record{"", fmt::format("20-{:03}", i), day("2024-12-01"), day("2024-12-01"), gkml::ChannelCode::website, "t", ""});
+    auto four = gkml::coverage_of(unit, catalog, standard, records, county.calendar, county.options);
+    CHECK(four.figures.blank == Ratio{4, 12});
+    CHECK_FALSE(four.veto.any());
+    records.erase(records.begin());  // item 5 is now blank too
+    auto five = gkml::coverage_of(unit, catalog, standard, records, county.calendar, county.options);
+    CHECK(five.figures.blank == Ratio{5, 12});
+    CHECK(five.veto == gkml::VetoRisk{true, false, false});
+    CHECK(gkml::veto_reasons(five) == "空白栏目 5 个（≥5）");
+
+    // Every item published, all on 2024-05-01: more than 180 days before 2024-12-31.
+    records.clear();
+    for (int i = 1; i <= 12; ++i)
+        records.push_back(gkml::Record{"", fmt::format("20-{:03}", i), day("2024-05-01"), day("2024-05-01"), gkml::ChannelCode::website, "t", ""});
+    auto stale = gkml::coverage_of(unit, catalog, standard, std::vector(records.begin(), records.begin() + 9), county.calendar, county.options);
+    CHECK(stale.figures.not_updated == Ratio{9, 9});
+    CHECK_FALSE(stale.veto.not_updated);  // nine: under ten
+    stale = gkml::coverage_of(unit, catalog, standard, records, county.calendar, county.options);
+    CHECK(stale.veto == gkml::VetoRisk{false, false, true});
+    // A later --stale-days clears them.
+    auto lenient = county.options;
+    lenient.stale_days = 365;
+    CHECK(gkml::coverage_of(unit, catalog, standard, records, county.calendar, lenient).figures.not_updated == Ratio{0, 12});
+
+    // Five of them policy columns (6 months): the short-cycle threshold.
+    for (int i = 0; i < 5; ++i) standard.fields[0].items[static_cast<std::size_t>(i)].column_kind = gkml::ColumnKind::policy;
+    auto policy = gkml::coverage_of(unit, catalog, standard, std::vector(records.begin(), records.begin() + 5), county.calendar, lenient);
+    CHECK(policy.figures.not_updated == Ratio{5, 5});
+    CHECK(policy.veto == gkml::VetoRisk{true, true, false});  // items 6–12 unpublished: blank as well
 }

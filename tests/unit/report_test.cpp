@@ -25,9 +25,14 @@ gkml::ReportInput sample() {
     auto good = township("230522100000", "友谊镇", 10, 10);
     auto poor = township("230522203000", "建设乡", 4, 10);
     poor.missing.push_back({"20-007", "20", "特困人员救助供养", "审核信息"});
-    poor.late.push_back({"20-003", std::chrono::year{2025} / 1 / 24, std::chrono::year{2025} / 3 / 14,
+    poor.late.push_back({"20-003", "政策法规文件", std::chrono::year{2025} / 1 / 24, std::chrono::year{2025} / 3 / 14,
                          std::chrono::year{2025} / 2 / 28});
+    poor.figures.blank = {6, 40};
+    poor.veto.blank = true;
+    poor.not_updated.push_back({{"20-011", "20", "临时救助", "政策法规文件"}, gkml::UpdateRule::policy, std::chrono::year{2025} / 3 / 2,
+                                std::chrono::year{2025} / 6 / 30});
     input.coverage.units = {good, poor};
+    input.coverage.at_risk = 1;
     input.coverage.total = good.figures;
     input.coverage.total += poor.figures;
     input.fields = {{"20", "shehuijiuzhu", "社会救助", "Social assistance", {}, {}, {}, {}},
@@ -66,4 +71,15 @@ TEST_CASE("the report is one self-contained page: no script, no link, no remote 
     CHECK(html.find("<svg") != std::string::npos);
     CHECK(html.find("@page{size:A4 landscape") != std::string::npos);
     CHECK(gkml::report_html(sample()) == html);
+}
+
+TEST_CASE("the report flags the unit at veto risk, names what is not updated, and defines every figure", "[report]") {
+    auto html = gkml::report_html(sample());
+    auto unit = html.find(R"(id="u-230522203000")");
+    REQUIRE(unit != std::string::npos);
+    CHECK(html.find("<b>单项否决风险：</b>空白栏目 6 个（≥5）", unit) != std::string::npos);
+    CHECK(html.find("<td>2025-03-02</td><td>2025-06-30</td><td>政策文件类，6个月</td>", unit) != std::string::npos);
+    CHECK(html.find("<td>政策法规文件</td>", unit) != std::string::npos);  // the late record's item by name
+    CHECK(html.find("<b>1 个单位</b>") != std::string::npos);
+    for (const auto& figure : gkml::figure_info) CHECK(html.find("<dt>" + std::string(figure.name_zh) + "</dt><dd>") != std::string::npos);
 }

@@ -82,7 +82,7 @@ TEST_CASE("ingesting the same catalog twice changes nothing; a new version is a 
     CHECK(units->front() == gkml::Unit{"230522101000", "兴隆镇", gkml::Level::township, "", {}});
 }
 
-TEST_CASE("records already held are kept once; history is kept per snapshot", "[store]") {
+TEST_CASE("a fuller export of the same span restates the first; history is kept per snapshot", "[store]") {
     TempDb db;
     auto store = gkml::Store::open(db.file);
     REQUIRE(store);
@@ -109,10 +109,9 @@ TEST_CASE("two writers at once lose nothing", "[store]") {
     auto write = [&](int writer, int& failures) {
         auto store = gkml::Store::open(db.file);
         if (!store) return void(++failures);
-        for (int i = 0; i < 40; ++i) {
+        for (int i = 10; i < 50; ++i) {
             auto copy = ledger;
-            copy.unit = "23052210" + std::to_string(writer) + "000";
-            for (auto& r : copy.records) r.id += "-" + std::to_string(i);
+            copy.unit = "230522" + std::to_string(writer) + std::to_string(i) + "000";
             if (!store->put_ledger(copy, "l.xml", std::to_string(i))) ++failures;
         }
     };
@@ -122,8 +121,8 @@ TEST_CASE("two writers at once lose nothing", "[store]") {
     b.join();
     CHECK(failures_a + failures_b == 0);
     auto store = gkml::Store::open(db.file);
-    CHECK(store->records_of("230522101000")->size() == 9 * 40);
-    CHECK(store->records_of("230522103000")->size() == 9 * 40);
+    for (int i = 10; i < 50; ++i)
+        for (auto writer : {"1", "3"}) CHECK(store->records_of("230522" + std::string(writer) + std::to_string(i) + "000")->size() == 9);
     CHECK(store->snapshots()->size() == 80);
 }
 
@@ -186,9 +185,97 @@ TEST_CASE("a database from schema version 3 is migrated with every snapshot and 
     CHECK(*xinglong == from_file);
     CHECK(store->records_of("230522103000")->size() == 4);
     CHECK(store->catalog_of("230522101000").value()->meta.unit->name == "兴隆镇");
-    // And it takes new records as a new database would.
+    // And a new export restates its span over the migrated records, as in a new database.
     auto ledger = ledger_of("xinglong-ledger.xml");
     ledger.records.front().title = "更正后的标题";
     REQUIRE(store->put_ledger(ledger, "again.xml", "h-again").value());
-    CHECK(store->records_of("230522101000")->size() == from_file.size() + 1);
+    auto restated = store->records_of("230522101000");
+    REQUIRE(restated->size() == from_file.size());
+    CHECK(std::ranges::count(*restated, "更正后的标题", &gkml::Record::title) == 1);
+}
+
+namespace {
+
+gkml::Record record(const char* id, const char* item, const char* formed, const char* published, const char* title,
+                    const char* url = "") {
+    return gkml::Record{id, item, *gkml::parse_date(formed), *gkml::parse_date(published), gkml::ChannelCode::website, title, url};
+}
+
+}  // namespace
+
+TEST_CASE("the year-end export restates the mid-year one: renumbered records count once, the mid-year point stays", "[store]") {
+    TempDb db;
+    auto store = gkml::Store::open(db.file);
+    REQUIRE(store);
+    gkml::Ledger midyear{"230522203000",
+                         {record("0001", "20-001", "2025-01-06", "2025-01-10", "低保办事指南"),
+                          record("0002", "20-003", "2025-03-03", "2025-03-05", "临时救助政策文件", "http://www.youyi.gov.cn/a/2.html"),
+                          record("0003", "20-004", "2025-05-06", "2025-05-09", "第一季度救助对象（有误）")},
+                         gkml::parse_date("2025-01-01"), gkml::parse_date("2025-06-30")};
+    // The CMS renumbered, the clerk corrected the third record, and the second half year came in.
+    gkml::Ledger year_end{"230522203000",
+                          {record("0001", "21-001", "2025-01-02", "2025-01-02", "养老政策"),
+                           record("0002", "20-001", "2025-01-06", "2025-01-10", "低保办事指南"),
+                           record("0003", "20-003", "2025-03-03", "2025-03-05", "临时救助政策文件（修订标题）", "http://www.youyi.gov.cn/a/2.html"),
+                           record("0004", "20-004", "2025-05-06", "2025-05-09", "第一季度救助对象"),
+                           record("0005", "20-004", "2025-10-08", "2025-10-10", "第三季度救助对象")},
+                          gkml::parse_date("2025-01-01"), gkml::parse_date("2025-12-31")};
+    auto first = store->put_ledger(midyear, "2025-06.xml", "h-mid");
+    auto second = store->put_ledger(year_end, "2025.xml", "h-end");
+    REQUIRE(first.value());
+    REQUIRE(second.value());
+    auto sorted = year_end.records;
+    std::ranges::stable_sort(sorted, {}, [](const gkml::Record& r) { return std::tie(r.item, r.formed, r.published); });
+    CHECK(store->records_of("230522203000").value() == sorted);
+    auto then = store->records_of("230522203000", (*first)->id).value();
+    REQUIRE(then.size() == 3);
+    CHECK(then[2].title == "第一季度救助对象（有误）");
+    // Ingesting the mid-year file again changes nothing: its content is already in.
+    CHECK_FALSE(store->put_ledger(midyear, "2025-06.xml", "h-mid").value());
+    CHECK(store->records_of("230522203000")->size() == 5);
+}
+
+TEST_CASE("exports of other spans add to each other; one without a span covers the dates it lists", "[store]") {
+    TempDb db;
+    auto store = gkml::Store::open(db.file);
+    REQUIRE(store);
+    gkml::Ledger q1{"230522203000", {record("a", "20-001", "2025-01-06", "2025-01-10", "一月"), record("b", "20-001", "2025-03-03", "2025-03-20", "三月")},
+                    gkml::parse_date("2025-01-01"), gkml::parse_date("2025-03-31")};
+    gkml::Ledger q2{"230522203000", {record("a", "20-001", "2025-04-01", "2025-04-08", "四月")}, gkml::parse_date("2025-04-01"),
+                    gkml::parse_date("2025-06-30")};
+    REQUIRE(store->put_ledger(q1, "q1.xml", "h1").value());
+    REQUIRE(store->put_ledger(q2, "q2.xml", "h2").value());
+    CHECK(store->records_of("230522203000")->size() == 3);
+    // A CMS's CSV says no span: it restates 2025-03-20 to 2025-04-08, the dates it lists, and no more.
+    gkml::Ledger csv{"230522203000", {record("x1", "20-001", "2025-03-03", "2025-03-20", "三月"), record("x2", "20-001", "2025-04-01", "2025-04-08", "四月（更正）")}, {}, {}};
+    REQUIRE(store->put_ledger(csv, "cms.csv", "h3").value());
+    auto records = store->records_of("230522203000").value();
+    REQUIRE(records.size() == 3);
+    CHECK(records[0].title == "一月");
+    CHECK(records[1].id == "x1");
+    CHECK(records[2].title == "四月（更正）");
+}
+
+TEST_CASE("a record listed again, renumbered, outside the later export's span counts once", "[store]") {
+    TempDb db;
+    auto store = gkml::Store::open(db.file);
+    REQUIRE(store);
+    auto june = record("230522203000-2025-0029", "20-001", "2025-06-16", "2025-06-20", "低保办事指南（6月）");
+    auto twin = record("230522203000-2025-0030", "20-001", "2025-06-16", "2025-06-20", "低保办事指南（6月）");
+    // The first half year lists the same posting twice (two ids): two records, as the CMS says.
+    REQUIRE(store->put_ledger(gkml::Ledger{"230522203000", {june, twin}, gkml::parse_date("2025-01-01"), gkml::parse_date("2025-06-30")},
+                              "h1.xml", "h1")
+                .value());
+    // The second half's export says it covers July to December, yet lists the June posting once more,
+    // renumbered: still one of the two, not a third.
+    auto again = june;
+    again.id = "230522203000-2025-0031";
+    auto july = record("230522203000-2025-0032", "20-001", "2025-07-01", "2025-07-03", "低保办事指南（7月）");
+    REQUIRE(store->put_ledger(gkml::Ledger{"230522203000", {again, july}, gkml::parse_date("2025-07-01"), gkml::parse_date("2025-12-31")},
+                              "h2.xml", "h2")
+                .value());
+    auto records = store->records_of("230522203000").value();
+    REQUIRE(records.size() == 3);
+    CHECK(records[0].id == "230522203000-2025-0031");  // the newer export's id
+    CHECK(records[2].id == "230522203000-2025-0032");
 }

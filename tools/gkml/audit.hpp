@@ -16,7 +16,7 @@ struct AuditArgs {
     std::string unit;
     std::string field;
     std::string period;
-    int stale_days = 90;
+    int stale_days = CoverageOptions{}.stale_days;
 };
 
 struct Audit {

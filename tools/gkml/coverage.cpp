@@ -15,7 +15,8 @@ void add_audit_options(CLI::App& sub, AuditArgs& args) {
     sub.add_option("--field", args.field, "Only this field (two-digit code)");
     sub.add_option("--period", args.period, "YYYY or YYYY-Qn (default: the year of the newest record)");
     sub.add_option("--standard", args.standard, "Folder of the standard catalogs (default: catalogs/standard)");
-    sub.add_option("--stale-days", args.stale_days, "Days after which a standing item's newest record is stale")
+    sub.add_option("--stale-days", args.stale_days,
+                   "长期未更新: days an item judged by neither a period nor a column kind may go without a disclosure (default 180)")
         ->check(CLI::NonNegativeNumber);
 }
 
@@ -80,20 +81,19 @@ bool failing(const CoverageReport& now, std::optional<double> bar, const std::ve
     bool failed = false;
     for (const auto& u : now.units) {
         auto was = before.find(u.code);
-        auto figures = scored(u.figures);
-        for (std::size_t k = 0; k < figures.size(); ++k) {
-            const auto& [name, ratio] = figures[k];
+        for (const auto& figure : figure_info) {
+            const auto& ratio = u.figures.*figure.ratio;
             auto value = ratio.value();
             if (!value) continue;
-            if (bar && *value < *bar) {
-                std::cerr << "gkml: " << u.code << ' ' << u.name << ": " << name << ' ' << shown(ratio) << " is under " << *bar << '\n';
+            if (bar && figure.higher_is_better && *value < *bar) {
+                std::cerr << "gkml: " << u.code << ' ' << u.name << ": " << figure.key << ' ' << shown(ratio) << " is under " << *bar << '\n';
                 failed = true;
             }
             if (was == before.end()) continue;
-            auto old = scored(*was->second)[k].second;
-            if (old.value() && *value < *old.value()) {
-                std::cerr << "gkml: " << u.code << ' ' << u.name << ": " << name << " fell from " << shown(old)
-                          << " at snapshot " << baseline_id << " to " << shown(ratio) << '\n';
+            const auto& old = was->second->*figure.ratio;
+            if (old.value() && (figure.higher_is_better ? *value < *old.value() : *value > *old.value())) {
+                std::cerr << "gkml: " << u.code << ' ' << u.name << ": " << figure.key << (figure.higher_is_better ? " fell" : " rose")
+                          << " from " << shown(old) << " at snapshot " << baseline_id << " to " << shown(ratio) << '\n';
                 failed = true;
             }
         }
@@ -109,24 +109,33 @@ std::string summary_table(const CoverageReport& result) {
         return a->figures.catalog.value().value_or(1.0) < b->figures.catalog.value().value_or(1.0);
     });
     std::vector<std::vector<std::string>> rows;
-    auto row = [](std::string code, std::string name, const Figures& f, std::string missing, std::string late) {
+    // Rates as percentages; blank and not-updated items as counts over what was judged, as inspections count them.
+    auto row = [](std::string code, std::string name, const Figures& f, std::string missing, std::string late, std::string veto) {
         std::vector<std::string> cells{std::move(code), std::move(name)};
-        for (const auto& [figure, ratio] : scored(f)) cells.push_back(percent(ratio));
+        for (const auto& figure : figure_info) {
+            const auto& r = f.*figure.ratio;
+            cells.push_back(figure.higher_is_better || !r.den ? percent(r) : std::to_string(r.num) + "/" + std::to_string(r.den));
+        }
         cells.push_back(std::move(missing));
         cells.push_back(std::move(late));
+        cells.push_back(std::move(veto));
         return cells;
     };
     std::size_t missing = 0, late = 0;
     for (const auto* u : units) {
-        rows.push_back(row(u->code, u->name, u->figures, std::to_string(u->missing.size()), std::to_string(u->late.size())));
+        rows.push_back(row(u->code, u->name, u->figures, std::to_string(u->missing.size()), std::to_string(u->late.size()),
+                           u->veto.any() ? "是" : ""));
         missing += u->missing.size();
         late += u->late.size();
     }
-    rows.push_back(row("", "合计", result.total, std::to_string(missing), std::to_string(late)));
-    return "统计期间 " + result.period.label + "\n" +
-           render_table({{"代码", 12}, {"单位", 24}, {"目录覆盖", 8}, {"要素完整", 8}, {"渠道齐全", 8}, {"按要求公开", 10},
-                         {"按时公开", 8}, {"缺失事项", 8}, {"逾期记录", 8}},
-                        rows);
+    rows.push_back(row("", "合计", result.total, std::to_string(missing), std::to_string(late), std::to_string(result.at_risk) + " 个"));
+    std::vector<Column> columns{{"代码", 12}, {"单位", 24}};
+    for (const auto& figure : figure_info) columns.push_back({std::string(figure.name_zh), 12});
+    for (auto title : {"缺失事项", "逾期记录", "否决风险"}) columns.push_back({title, 8});
+    std::string legend;
+    for (const auto* u : units)
+        if (u->veto.any()) legend += "单项否决风险 " + u->name + "：" + veto_reasons(*u) + "\n";
+    return "统计期间 " + result.period.label + "\n" + render_table(columns, rows) + legend;
 }
 
 int run_coverage(const CoverageArgs& args) {
@@ -162,7 +171,8 @@ void add_coverage(CLI::App& app, int& exit_code) {
     sub->add_flag("--summary", args->summary, "Text: one line per unit and the total, instead of every finding");
     sub->add_option("--fail-under", args->fail_under, "Exit 1 when a unit's figure is under this ratio")->check(CLI::Range(0.0, 1.0));
     sub->add_option("--baseline", args->baseline, "Exit 1 when a unit's figure fell since this snapshot (see gkml history)");
-    sub->footer("Figures: catalog, elements, channels, disclosure, timeliness (higher is better) and stale (lower is better).");
+    sub->footer("Figures: catalog, elements, channels, timeliness (higher is better); blank and not_updated (lower is better).\n"
+                "--fail-under bars the first four; --baseline also fails when blank or not_updated rose.");
     sub->callback([args, &exit_code] { exit_code = run_coverage(*args); });
 }
 

@@ -20,9 +20,9 @@ struct Row {
     std::optional<Figures> figures;  // none before the unit's first catalog
 };
 
-std::string cell(const std::optional<Figures>& figures, std::size_t k) {
+std::string cell(const std::optional<Figures>& figures, const FigureInfo& figure) {
     if (!figures) return "-";
-    auto ratio = scored(*figures)[k].second;
+    const auto& ratio = *figures.*figure.ratio;
     return std::to_string(ratio.num) + "/" + std::to_string(ratio.den);
 }
 
@@ -45,9 +45,10 @@ int run_history(const HistoryArgs& args) {
             nlohmann::ordered_json row{{"snapshot", r.snapshot.id}, {"taken", r.snapshot.taken}, {"unit", r.snapshot.unit},
                                        {"kind", to_string(r.snapshot.kind)}, {"source", r.snapshot.source}};
             if (r.figures)
-                for (const auto& [name, ratio] : scored(*r.figures)) {
+                for (const auto& figure : figure_info) {
+                    const auto& ratio = *r.figures.*figure.ratio;
                     auto value = ratio.value();
-                    row[std::string(name)] = {{"ratio", value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr)},
+                    row[std::string(figure.key)] = {{"ratio", value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr)},
                                               {"num", ratio.num}, {"den", ratio.den}};
                 }
             out.push_back(std::move(row));
@@ -56,12 +57,12 @@ int run_history(const HistoryArgs& args) {
         return ok;
     }
     std::cout << "period " << audit->options.period.label << "\nsnapshot  taken                 unit          kind     ";
-    for (const auto& [name, ratio] : scored(Figures{})) std::cout << std::left << std::setw(12) << name;
+    for (const auto& figure : figure_info) std::cout << std::left << std::setw(12) << figure.key;
     std::cout << "source\n";
     for (const auto& r : rows) {
         std::cout << std::left << std::setw(10) << r.snapshot.id << std::setw(22) << r.snapshot.taken << std::setw(14)
                   << r.snapshot.unit << std::setw(9) << to_string(r.snapshot.kind);
-        for (std::size_t k = 0; k < 5; ++k) std::cout << std::setw(12) << cell(r.figures, k);
+        for (const auto& figure : figure_info) std::cout << std::setw(12) << cell(r.figures, figure);
         std::cout << r.snapshot.source << '\n';
     }
     return ok;

@@ -8,14 +8,18 @@
 // - elements: over held items, the standard's required (●) 要素 the unit item lists (all 要素 where
 //   the standard marks none required) ÷ those 要素.
 // - channels: over held items, the standard's required (■) channels the unit item has ÷ those channels.
-// - disclosure: over held proactive items that expect records in the period, those whose expectation
-//   is met. Periodic rules expect their count per period among records published in the period; event
-//   rules (N days after, 实时, 及时 …) expect, for each distinct formed date in the period, a record
-//   published by the period's end; standing and unparsed rules expect one record published by then.
+// - blank (空白栏目): held proactive items with no disclosure published by the period's end ÷ held
+//   proactive items. Lower is better.
+// - not_updated (应更新未更新): held proactive items whose newest disclosure (published by the period's
+//   end) is older than their update rule allows ÷ held proactive items with a disclosure and a rule to
+//   judge by. The rule: a periodic 公开时限, something published after the due date before the
+//   period's last one; a news column (动态要闻类), within 2 weeks of the period's end; a notice or
+//   policy column (通知公告类, 政策文件类), within 6 months; any other parsed 公开时限, within
+//   `stale_days`. Lower is better.
 // - timeliness: records formed in the period published on or before the due date their item's time
 //   limit sets from the formed date, on the holiday calendar ÷ records with a computable due date.
-// - stale: held items with a standing rule whose newest record (published by the period's end) is
-//   more than `stale_days` older than the period's end ÷ such items with any record. Lower is better.
+// A unit at or over a veto threshold of the inspection (≥ 5 blank items, ≥ 5 news, notice or policy
+// items not updated, ≥ 10 items not updated) is flagged: 单项否决风险.
 #pragma once
 
 #include <array>
@@ -45,13 +49,39 @@ struct Ratio {
 std::string percent(const Ratio& r);
 
 struct Figures {
-    Ratio catalog, elements, channels, disclosure, timeliness, stale;
+    Ratio catalog, elements, channels, blank, not_updated, timeliness;
     Figures& operator+=(const Figures& o);
     bool operator==(const Figures&) const = default;
 };
 
-// The figures where higher is better, by name, in report order (stale is not among them).
-std::array<std::pair<std::string_view, Ratio>, 5> scored(const Figures& figures);
+// Every figure in report order: its JSON/CSV key, the name an officer uses, and which way is better.
+struct FigureInfo {
+    std::string_view key;
+    std::string_view name_zh;
+    bool higher_is_better;
+    Ratio Figures::*ratio;
+};
+inline constexpr std::array<FigureInfo, 6> figure_info{{
+    {"catalog", "目录覆盖", true, &Figures::catalog},
+    {"elements", "要素完整", true, &Figures::elements},
+    {"channels", "渠道齐全", true, &Figures::channels},
+    {"blank", "空白栏目", false, &Figures::blank},
+    {"not_updated", "应更新未更新", false, &Figures::not_updated},
+    {"timeliness", "按时公开", true, &Figures::timeliness},
+}};
+
+// The thresholds of 国办秘函〔2019〕19号 (栏目不更新, 空白栏目: "超过(含)"), counted per unit.
+inline constexpr int veto_blank = 5;          // 空白栏目
+inline constexpr int veto_short_cycle = 5;    // 动态要闻类 not updated in 2 weeks, 通知公告/政策文件类 in 6 months
+inline constexpr int veto_not_updated = 10;   // 应更新但长期未更新
+
+struct VetoRisk {
+    bool blank = false;
+    bool short_cycle = false;
+    bool not_updated = false;
+    bool any() const { return blank || short_cycle || not_updated; }
+    bool operator==(const VetoRisk&) const = default;
+};
 
 struct FieldFigures {
     std::string code;
@@ -69,10 +99,23 @@ struct ItemRef {
 
 struct LateRecord {
     std::string item;
+    std::string name;  // 二级事项
     Date formed;
     Date published;
     Date due;
     bool operator==(const LateRecord&) const = default;
+};
+
+// What an item's update was judged by.
+enum class UpdateRule { periodic, news, notice, policy, other };
+std::string_view label_zh(UpdateRule rule);  // 定期公开, 动态要闻类（2周）…
+
+struct NotUpdated {
+    ItemRef item;
+    UpdateRule rule = UpdateRule::other;
+    Date newest;  // its newest disclosure
+    Date since;   // the rule wanted one on or after this day
+    bool operator==(const NotUpdated&) const = default;
 };
 
 struct UnitCoverage {
@@ -82,9 +125,10 @@ struct UnitCoverage {
     Figures figures;
     std::vector<FieldFigures> fields;  // by code
     std::vector<ItemRef> missing;      // applicable, neither held nor justified not-applicable
-    std::vector<ItemRef> undisclosed;  // held, expecting records, expectation not met
     std::vector<ItemRef> incomplete;   // held, lacking a required 要素 or channel of the standard item
-    std::vector<ItemRef> stale;
+    std::vector<ItemRef> blank;        // held, proactive, nothing published by the period's end
+    std::vector<NotUpdated> not_updated;
+    VetoRisk veto;
     std::vector<ItemRef> local;      // the unit's own items: listed, not counted
     std::vector<ItemRef> unmatched;  // items matching no standard item: listed, not counted
     std::vector<LateRecord> late;    // by item, formed date
@@ -103,7 +147,7 @@ std::optional<CoveragePeriod> parse_period(std::string_view text);
 
 struct CoverageOptions {
     CoveragePeriod period;
-    int stale_days = 90;
+    int stale_days = 180;  // 长期未更新 for items judged by neither a period nor a column kind
     std::string field;  // only this field; empty: all
 };
 
@@ -128,6 +172,7 @@ struct AreaCoverage {
     std::string name;
     std::optional<Level> level;
     int units = 0;
+    int at_risk = 0;  // units flagged 单项否决风险
     Figures figures;
     bool operator==(const AreaCoverage&) const = default;
 };
@@ -136,6 +181,7 @@ struct CoverageReport {
     CoveragePeriod period;
     std::vector<UnitCoverage> units;  // by code
     Figures total;
+    int at_risk = 0;
     std::vector<AreaCoverage> areas;  // counties and cities above the units, by code
     bool operator==(const CoverageReport&) const = default;
 };
@@ -149,7 +195,11 @@ std::string coverage_to_json(const CoverageReport& report);
 // One row per unit (field empty) and per unit and field: numerators and denominators of every figure.
 std::string coverage_to_csv(const CoverageReport& report);
 
-// For a county officer: worst catalog coverage first, what is missing, late and stale named.
+// Why a unit is flagged 单项否决风险, for an officer: "空白栏目 7 个（≥5）；…"; empty when it is not.
+std::string veto_reasons(const UnitCoverage& unit);
+
+// For a county officer, in Chinese: worst catalog coverage first; what is missing, blank, not updated
+// and late named; the roll-ups above the units only where they sum more than one unit.
 std::string coverage_to_text(const CoverageReport& report);
 
 }  // namespace gkml

@@ -14,12 +14,12 @@ namespace gkml {
 // The columns of an item as diff and merge see them, in the order of the national table.
 enum class Column {
     category, name, levels, status, replaced_by, anchor, elements, basis, time_limit, subject, channels, audience,
-    mode, not_applicable, evidence, reconstructed
+    mode, not_applicable, evidence, reconstructed, column_kind
 };
 inline constexpr Column all_columns[] = {
     Column::category, Column::name,     Column::levels,   Column::status,   Column::replaced_by, Column::anchor,
     Column::elements, Column::basis,    Column::time_limit, Column::subject, Column::channels,   Column::audience,
-    Column::mode,     Column::not_applicable, Column::evidence, Column::reconstructed};
+    Column::mode,     Column::not_applicable, Column::evidence, Column::reconstructed, Column::column_kind};
 
 std::string_view to_string(Column);  // the XML name: time-limit, not-applicable …
 std::string_view label_zh(Column);   // 公开时限 …

@@ -29,6 +29,9 @@ struct Record {
 struct Ledger {
     std::string unit;  // statistical division code
     std::vector<Record> records;  // in file order
+    // The publication dates the export covers (@from, @to), where it says. A later ledger of the unit
+    // restates what it covers: the store drops an earlier ledger's records published inside it.
+    std::optional<Date> from, to;
     bool operator==(const Ledger&) const = default;
 };
 

@@ -12,6 +12,9 @@ namespace gkml {
 enum class Level { city, county, township, village };
 enum class CatalogKind { standard, unit, template_ };
 enum class ItemStatus { active, deprecated };
+// The kind of column an item is on a government website, as 国办秘函〔2019〕19号 and the 普查 rules judge
+// how often it must be updated: 动态要闻类 (2 weeks), 通知公告类 and 政策文件类 (6 months).
+enum class ColumnKind { news, notice, policy };
 enum class ElementMark { unmarked, required, optional };
 enum class BasisKind { law, administrative_regulation, departmental_rule, normative_document, local_regulation, other };
 enum class ChannelCode {
@@ -152,6 +155,7 @@ struct Item {
     ItemStatus status = ItemStatus::active;
     std::string replaced_by;
     std::string anchor;  // local items: the standard item or field code they extend
+    std::optional<ColumnKind> column_kind;  // none: judged by its 公开时限 alone
     std::string category;  // 一级事项
     std::string name;      // 二级事项
     std::vector<Element> elements;
@@ -241,6 +245,7 @@ struct FieldEntry {
 std::string_view to_string(Level);
 std::string_view to_string(CatalogKind);
 std::string_view to_string(ItemStatus);
+std::string_view to_string(ColumnKind);
 std::string_view to_string(ElementMark);
 std::string_view to_string(BasisKind);
 std::string_view to_string(ChannelCode);
@@ -253,6 +258,7 @@ std::string_view to_string(Period);
 std::optional<Level> level_from(std::string_view);
 std::optional<CatalogKind> catalog_kind_from(std::string_view);
 std::optional<ItemStatus> item_status_from(std::string_view);
+std::optional<ColumnKind> column_kind_from(std::string_view);
 std::optional<ElementMark> element_mark_from(std::string_view);
 std::optional<BasisKind> basis_kind_from(std::string_view);
 std::optional<ChannelCode> channel_code_from(std::string_view);

@@ -54,7 +54,7 @@ class Store {
 public:
     // Creates the file if needed and migrates it to the current schema version.
     static std::expected<Store, Error> open(const std::filesystem::path& file);
-    static constexpr int schema_version = 5;
+    static constexpr int schema_version = 6;
     // For reading only: no write lock, no migration (a database from an older gkml is refused until
     // a read-write open migrates it).
     static std::expected<Store, Error> open_read_only(const std::filesystem::path& file);
@@ -98,7 +98,8 @@ public:
     std::expected<std::optional<Snapshot>, Error> put_catalog(const StoredCatalog& catalog, std::string_view source,
                                                               std::string_view hash, std::string_view label = {});
 
-    // Records already held for the unit (same item, dates, channel, title, url and id) are kept once.
+    // A ledger is the unit's list as exported at one time, kept whole in its snapshot. Its span (@from
+    // to @to, or the publication dates it lists) restates what earlier ledgers of the unit said there.
     std::expected<std::optional<Snapshot>, Error> put_ledger(const Ledger& ledger, std::string_view source,
                                                              std::string_view hash, std::string_view label = {});
 
@@ -111,7 +112,9 @@ public:
     std::expected<std::optional<Catalog>, Error> catalog_of(std::string_view unit,
                                                             std::int64_t as_of = latest_snapshot) const;
 
-    // The unit's records ingested up to a snapshot, by item, formed, published.
+    // The unit's records as of a snapshot, by item, formed, published: each ledger's records less those
+    // a later ledger's span covers, and a record (item, formed, published, channel, URL or else title)
+    // restated by several ledgers counted once, whatever record id each export gave it.
     std::expected<std::vector<Record>, Error> records_of(std::string_view unit,
                                                          std::int64_t as_of = latest_snapshot) const;
 

@@ -17,7 +17,7 @@ namespace gkml {
 enum class Column {
     seq, id, field_code, field_name, category, name, tertiary, elements, basis, time_limit, subject, channels,
     audience_public, audience_specific, audience_text, proactive, on_request, mode_text, levels, levels_text,
-    not_applicable, anchor, status, note, evidence, extra
+    not_applicable, anchor, status, column_kind, note, evidence, extra
 };
 
 struct ColumnHead {
