@@ -14,19 +14,22 @@ namespace {
 
 std::string fraction(const Ratio& r) { return r.den ? fmt::format("{}/{}", r.num, r.den) : ""; }
 
-// Red (worst) through amber to green (best); grey where nothing was judged.
-std::string colour(const Ratio& r, bool higher_is_better = true) {
-    auto v = r.value();
-    if (!v) return "#e8e8e8";
-    double good = higher_is_better ? *v : 1.0 - *v;
-    return fmt::format("hsl({:.0f},62%,{:.0f}%)", good * 120.0, 78.0 - good * 8.0);
+// Red (0) through amber to green (1); grey where nothing was judged.
+std::string colour(std::optional<double> good) {
+    if (!good) return "#e8e8e8";
+    return fmt::format("hsl({:.0f},62%,{:.0f}%)", *good * 120.0, 78.0 - *good * 8.0);
 }
 
-// A rate as a percentage; blank and not-updated items as the count an inspection counts, over those judged.
+std::string colour(const Ratio& r) { return colour(r.value()); }
+
+// A rate as a percentage; blank and not-updated items as the count an inspection counts, red as the
+// count nears its veto line.
 std::string figure_cell(const Ratio& r, const FigureInfo& figure) {
-    auto shown = figure.higher_is_better || !r.den ? percent(r) : fmt::format("{}", r.num);
-    return fmt::format(R"(<td class="num" style="background:{}" title="{}">{}</td>)", colour(r, figure.higher_is_better), fraction(r),
-                       shown);
+    if (figure.higher_is_better || !r.den)
+        return fmt::format(R"(<td class="num" style="background:{}" title="{}">{}</td>)", colour(r), fraction(r), percent(r));
+    double line = figure.ratio == &Figures::blank ? veto_blank : veto_not_updated;
+    return fmt::format(R"(<td class="num" style="background:{}" title="{}">{}</td>)", colour(std::max(0.0, 1.0 - r.num / line)),
+                       fraction(r), r.num);
 }
 
 // One sentence per figure: the legend under the summary table.
@@ -54,7 +57,7 @@ th{background:#f1f4f7;font-weight:600}td.num{text-align:right;white-space:nowrap
 .heat td.na{background:#e8e8e8;color:#888}.unit{page-break-inside:avoid}
 ul.items{margin:4px 0 10px;padding-left:22px}ul.items li{margin:1px 0}
 nav a{margin-right:10px;white-space:nowrap}.veto{color:var(--accent)}.card.veto b{color:var(--accent)}
-dl.legend{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:13px;margin:4px 0 14px}dl.legend dt{font-weight:600}dl.legend dd{margin:0}
+.summary td:nth-child(3){white-space:nowrap}dl.legend{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:13px;margin:4px 0 14px}dl.legend dt{font-weight:600}dl.legend dd{margin:0}
 @page{size:A4 landscape;margin:12mm}
 @media print{body{padding:0;font-size:11px}nav,.noprint{display:none}h2{page-break-before:always}h2.first{page-break-before:avoid}
 .summary{font-size:10px}.summary th,.summary td{padding:1px 4px}}
