@@ -26,11 +26,6 @@ bool has_reason(const std::optional<NotApplicable>& na) { return na && !na->reas
 
 ItemRef ref_of(const Item& item, const Field& field) { return {item.id, field.code, item.category, item.name}; }
 
-template <typename Rule>
-bool has_clause(const TimeLimit& limit) {
-    return std::ranges::any_of(limit.clauses, [](const Clause& c) { return std::holds_alternative<Rule>(c.rule); });
-}
-
 // Every item of a catalog by its id: a unit's records look their items up thousands of times.
 class ItemIndex {
 public:
@@ -96,10 +91,9 @@ std::optional<UpdateWindow> update_window(const TimeLimit* limit, std::optional<
         for (const auto& clause : limit->clauses) {
             const auto* rule = std::get_if<Periodic>(&clause.rule);
             if (!rule) continue;
-            auto one_per_period = *rule;
-            one_per_period.count = 1;
-            // Two years back holds the due date before the last one, whatever the period.
-            auto dues = periodic_dues(one_per_period, days_before(period.to, 2 * 366), period.to, calendar);
+            // The due dates of its cycles (每年…2次: two half years); two years back holds the one
+            // before the last, whatever the period.
+            auto dues = periodic_dues(*rule, days_before(period.to, 2 * 366), period.to, calendar);
             if (!dues) break;
             std::erase_if(*dues, [&](Date d) { return d > period.to; });
             if (dues->size() < 2) break;
