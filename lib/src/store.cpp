@@ -486,7 +486,7 @@ std::expected<std::vector<Record>, Error> Store::records_of(std::string_view uni
         std::string identity;
         SQLite::Statement q(impl_->db, R"(
             SELECT snapshot, record_id, item, formed, published, channel, title, url FROM records
-            WHERE unit = ? AND snapshot <= ? ORDER BY snapshot DESC, seq)");
+            WHERE unit = ? AND snapshot <= ? ORDER BY snapshot DESC, seq DESC)");
         q.bind(1, std::string(unit));
         q.bind(2, as_of);
         while (q.executeStep()) {

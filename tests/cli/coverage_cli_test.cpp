@@ -108,7 +108,7 @@ TEST_CASE("ingesting the same files again changes nothing", "[cli][coverage]") {
     CHECK(history.size() == 4);
 }
 
-TEST_CASE("an invalid file is reported and skipped; the rest goes in", "[cli][coverage]") {
+TEST_CASE("an invalid file is reported and skipped, the rest goes in", "[cli][coverage]") {
     Workspace ws;
     auto broken = (ws.dir / "broken-ledger.csv").string();
     std::ofstream(broken) << "单位代码,事项编号,形成日期,发布日期,发布渠道\n230522101000,20-001,2024-02-30,2024-03-01,政府网站\n";

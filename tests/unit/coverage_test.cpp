@@ -104,7 +104,7 @@ TEST_CASE("凤岗镇: a whole field not applicable, a quarterly item silent sinc
     CHECK(c.fields[0].figures == c.figures);
 }
 
-TEST_CASE("an imported catalog without ids is matched by name; what matches nothing is listed", "[coverage]") {
+TEST_CASE("an imported catalog without ids is matched by name, what matches nothing is listed", "[coverage]") {
     County county;
     auto imported = county.xinglong;
     for (auto& item : imported.fields[0].items)
@@ -260,7 +260,7 @@ gkml::Catalog standing_items(int n, gkml::CatalogKind kind) {
 
 }  // namespace
 
-TEST_CASE("five blank columns, five policy columns or ten stale ones put a unit at veto risk; one fewer does not", "[coverage]") {
+TEST_CASE("five blank columns, five policy columns or ten stale ones put a unit at veto risk, one fewer does not", "[coverage]") {
     County county;
     auto standard = standing_items(12, gkml::CatalogKind::standard);
     auto catalog = standing_items(12, gkml::CatalogKind::unit);

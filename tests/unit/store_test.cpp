@@ -46,7 +46,7 @@ TEST_CASE("a new store is at the current schema version and reopens", "[store]")
     CHECK(units->at(3) == gkml::Unit{"230522-mzj", "友谊县民政局", gkml::Level::county, "230522", {"20", "21"}});
 }
 
-TEST_CASE("ingesting the same catalog twice changes nothing; a new version is a new snapshot", "[store]") {
+TEST_CASE("ingesting the same catalog twice changes nothing, a new version is a new snapshot", "[store]") {
     TempDb db;
     auto store = gkml::Store::open(db.file);
     REQUIRE(store);
@@ -82,7 +82,7 @@ TEST_CASE("ingesting the same catalog twice changes nothing; a new version is a 
     CHECK(units->front() == gkml::Unit{"230522101000", "兴隆镇", gkml::Level::township, "", {}});
 }
 
-TEST_CASE("a fuller export of the same span restates the first; history is kept per snapshot", "[store]") {
+TEST_CASE("a fuller export of the same span restates the first, history is kept per snapshot", "[store]") {
     TempDb db;
     auto store = gkml::Store::open(db.file);
     REQUIRE(store);
@@ -235,7 +235,7 @@ TEST_CASE("the year-end export restates the mid-year one: renumbered records cou
     CHECK(store->records_of("230522203000")->size() == 5);
 }
 
-TEST_CASE("exports of other spans add to each other; one without a span covers the dates it lists", "[store]") {
+TEST_CASE("exports of other spans add to each other, one without a span covers the dates it lists", "[store]") {
     TempDb db;
     auto store = gkml::Store::open(db.file);
     REQUIRE(store);

@@ -14,7 +14,7 @@ TEST_CASE("cutting a long cell keeps whole characters and marks the cut", "[text
     CHECK(gkml::truncate_to_width("短", 9) == "短");
 }
 
-TEST_CASE("full-width digits and letters fold to half-width; Chinese punctuation stays", "[text]") {
+TEST_CASE("full-width digits and letters fold to half-width, Chinese punctuation stays", "[text]") {
     CHECK(gkml::fold_width("２０个工作日") == "20个工作日");
     CHECK(gkml::fold_width("（Ａ）　、。《》") == "(A) 、。《》");
 }
