@@ -3,7 +3,9 @@
 #include <gumbo.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
+#include <vector>
 
 #include "gkml/csv.hpp"
 #include "gkml/text.hpp"
@@ -16,7 +18,72 @@ struct GumboClose {
     void operator()(GumboOutput* o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
 };
 
-constexpr std::size_t max_span = 1000;
+// What a page may ask of the reader; a published catalog page stays far inside every one.
+constexpr std::size_t max_span = 1000;              // rows or columns one cell spans
+constexpr std::size_t max_depth = 512;              // elements inside elements
+constexpr std::size_t max_grid_cells = 1'000'000;   // cells one table fills once its spans are spread
+constexpr std::size_t max_grid_bytes = 256u << 20;  // the text those cells hold
+
+Error refused(std::string message, const ImportOptions& options) {
+    return Error{ErrorKind::invalid_input, std::move(message), options.file, 0};
+}
+
+bool is_unnested(std::string_view tag) {
+    // Void elements, and those HTML closes by itself (a page may leave </td>, </tr>, </p> out).
+    static constexpr std::string_view tags[] = {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+        "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "caption",
+        "html", "head", "body", "rb", "rt", "rp"};
+    return std::ranges::find(tags, tag) != std::end(tags);
+}
+
+// How deep the page nests the elements it must close itself: a bound found in one pass, before
+// gumbo, whose time grows with the square of the depth, reads the page.
+std::size_t nesting_depth(std::string_view html) {
+    std::size_t depth = 0, deepest = 0;
+    for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
+        if (html.compare(at, 4, "<!--") == 0) {
+            at = html.find("-->", at + 4);
+            if (at == std::string_view::npos) break;
+            continue;
+        }
+        bool closing = at + 1 < html.size() && html[at + 1] == '/';
+        std::size_t start = at + (closing ? 2 : 1), end = start;
+        while (end < html.size() && std::isalnum(static_cast<unsigned char>(html[end]))) ++end;
+        if (end == start) continue;  // "<!", "<?", a lone "<"
+        std::string tag(html.substr(start, end - start));
+        std::ranges::transform(tag, tag.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        char quote = 0;  // the tag ends at the first ">" outside quotes
+        for (; end < html.size() && (quote || html[end] != '>'); ++end)
+            if (html[end] == '"' || html[end] == '\'') quote = quote == html[end] ? 0 : quote ? quote : html[end];
+        if (end >= html.size()) break;
+        at = end;
+        bool self_closing = html[end - 1] == '/';
+        if (tag == "script" || tag == "style") {  // raw text up to its end tag
+            if (!closing && !self_closing) at = std::min(html.size() - 1, html.find("</" + tag, end));
+            continue;
+        }
+        if (is_unnested(tag) || self_closing) continue;
+        if (closing) depth -= depth > 0;
+        else deepest = std::max(deepest, ++depth);
+    }
+    return deepest;
+}
+
+// The depth of gumbo's tree, walked without recursion.
+std::size_t tree_depth(const GumboNode* root) {
+    std::size_t deepest = 0;
+    std::vector<std::pair<const GumboNode*, std::size_t>> stack{{root, 1}};
+    while (!stack.empty()) {
+        auto [node, depth] = stack.back();
+        stack.pop_back();
+        deepest = std::max(deepest, depth);
+        if (node->type != GUMBO_NODE_ELEMENT || depth > max_depth) continue;
+        const GumboVector& children = node->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i) stack.emplace_back(static_cast<const GumboNode*>(children.data[i]), depth + 1);
+    }
+    return deepest;
+}
 
 bool is_block(GumboTag tag) {
     switch (tag) {
@@ -63,8 +130,9 @@ std::size_t span_of(const GumboNode* cell, const char* name) {
     return std::clamp<long>(n, 1, max_span);
 }
 
-// The rows of a table (not of the tables nested in its cells), spans spread.
-Grid grid_of(const GumboNode* table, std::string name) {
+// The rows of a table (not of the tables nested in its cells), spans spread: counted before they are
+// filled, so a page cannot ask for more cells or text than the limits allow.
+std::expected<Grid, Error> grid_of(const GumboNode* table, std::string name, const ImportOptions& options) {
     std::vector<const GumboNode*> rows;
     auto add_rows = [&](const GumboNode* parent, auto&& self) -> void {
         const GumboVector& children = parent->v.element.children;
@@ -77,26 +145,42 @@ Grid grid_of(const GumboNode* table, std::string name) {
         }
     };
     add_rows(table, add_rows);
+    struct Cell {
+        std::string text;
+        std::size_t row_span, col_span;
+    };
+    std::vector<std::vector<Cell>> cells(rows.size());
+    std::size_t filled = 0, bytes = 0;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const GumboVector& children = rows[r]->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i) {
+            auto* cell = static_cast<const GumboNode*>(children.data[i]);
+            if (cell->type != GUMBO_NODE_ELEMENT ||
+                (cell->v.element.tag != GUMBO_TAG_TD && cell->v.element.tag != GUMBO_TAG_TH))
+                continue;
+            Cell c{text_of(cell), std::min(span_of(cell, "rowspan"), rows.size() - r), span_of(cell, "colspan")};
+            filled += c.row_span * c.col_span;
+            bytes += c.row_span * c.col_span * c.text.size();
+            if (filled > max_grid_cells || bytes > max_grid_bytes)
+                return std::unexpected(refused("表格“" + name + "”的合并单元格展开后超过 " + std::to_string(max_grid_cells) +
+                                                   " 格或 256 MB，不像是目录表格 / the table's spans fill too many cells",
+                                               options));
+            cells[r].push_back(std::move(c));
+        }
+    }
     Grid grid{std::move(name), std::vector<std::vector<std::string>>(rows.size())};
     std::vector<std::vector<bool>> taken(rows.size());
     for (std::size_t r = 0; r < rows.size(); ++r) {
         std::size_t c = 0;
-        const GumboVector& cells = rows[r]->v.element.children;
-        for (unsigned i = 0; i < cells.length; ++i) {
-            auto* cell = static_cast<const GumboNode*>(cells.data[i]);
-            if (cell->type != GUMBO_NODE_ELEMENT ||
-                (cell->v.element.tag != GUMBO_TAG_TD && cell->v.element.tag != GUMBO_TAG_TH))
-                continue;
+        for (const auto& cell : cells[r]) {
             while (c < taken[r].size() && taken[r][c]) ++c;
-            std::string text = text_of(cell);
-            std::size_t row_span = std::min(span_of(cell, "rowspan"), rows.size() - r), col_span = span_of(cell, "colspan");
-            for (std::size_t dr = 0; dr < row_span; ++dr) {
+            for (std::size_t dr = 0; dr < cell.row_span; ++dr) {
                 auto& line = grid.rows[r + dr];
                 auto& used = taken[r + dr];
-                if (line.size() < c + col_span) line.resize(c + col_span), used.resize(c + col_span);
-                for (std::size_t dc = 0; dc < col_span; ++dc) line[c + dc] = text, used[c + dc] = true;
+                if (line.size() < c + cell.col_span) line.resize(c + cell.col_span), used.resize(c + cell.col_span);
+                for (std::size_t dc = 0; dc < cell.col_span; ++dc) line[c + dc] = cell.text, used[c + dc] = true;
             }
-            c += col_span;
+            c += cell.col_span;
         }
     }
     return grid;
@@ -154,18 +238,25 @@ std::expected<Imported, Error> catalog_from_html(std::string_view bytes, const I
         return std::unexpected(Error{ErrorKind::invalid_input, "网页文件过大 / page too large", options.file, 0});
     auto text = decode_text(bytes, options.file);
     if (!text) return std::unexpected(text.error());
+    const auto deep = refused("网页的元素嵌套超过 " + std::to_string(max_depth) + " 层，不像是目录页面；请另存为网页或导出表格后再导入 / "
+                              "elements nested deeper than " + std::to_string(max_depth),
+                              options);
+    // Four times the tree's limit: the count in one pass reads some end tags a page leaves out.
+    if (nesting_depth(*text) > 4 * max_depth) return std::unexpected(deep);
     std::unique_ptr<GumboOutput, GumboClose> output(
         gumbo_parse_with_options(&kGumboDefaultOptions, text->data(), text->size()));
     if (!output) return std::unexpected(Error{ErrorKind::invalid_input, "无法解析网页 / cannot parse the page", options.file, 0});
-    PageWalk page;
+    if (tree_depth(output->root) > max_depth) return std::unexpected(deep);
+    PageWalk page;  // its walks recurse, at most max_depth deep
     page.walk(output->root);
     std::vector<Grid> grids;
     std::vector<MetaRow> meta;
     for (const auto& [table, name] : page.tables) {
-        auto grid = grid_of(table, name);
-        if (std::ranges::all_of(grid.rows, [](const auto& row) { return row.size() == 2; }))
-            for (const auto& row : grid.rows) meta.emplace_back(row[0], row[1]);
-        grids.push_back(std::move(grid));
+        auto grid = grid_of(table, name, options);
+        if (!grid) return std::unexpected(grid.error());
+        if (std::ranges::all_of(grid->rows, [](const auto& row) { return row.size() == 2; }))
+            for (const auto& row : grid->rows) meta.emplace_back(row[0], row[1]);
+        grids.push_back(std::move(*grid));
     }
     if (grids.empty())
         return std::unexpected(Error{ErrorKind::invalid_input, "网页中没有表格 / the page has no table", options.file, 0});

@@ -1,7 +1,10 @@
 #include "gkml/tabular.hpp"
 
+#include <unicode/utf8.h>
+
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <span>
@@ -667,6 +670,55 @@ Diagnostic cell_warning(const ImportOptions& options, const Grid& grid, std::siz
                       where + "：" + zh, where + ": " + en, ""};
 }
 
+// A cell's text as XML 1.0 can carry it: control characters other than tab and line breaks (a NUL
+// among them), U+FFFE and U+FFFF, and bytes that are not UTF-8 are taken out. What went, as U+XXXX.
+std::string xml_safe(std::string_view text, std::vector<std::string>& removed) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::int32_t i = 0, n = static_cast<std::int32_t>(text.size()); i < n;) {
+        std::int32_t start = i;
+        UChar32 c;
+        U8_NEXT(text.data(), i, n, c);
+        bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c != 0xFFFE && c != 0xFFFF);
+        if (allowed) {
+            out.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+            continue;
+        }
+        char code[16];
+        std::snprintf(code, sizeof code, c < 0 ? "0x%02X" : "U+%04X", c < 0 ? static_cast<unsigned char>(text[static_cast<std::size_t>(start)]) : c);
+        if (std::ranges::find(removed, code) == removed.end()) removed.emplace_back(code);
+    }
+    return out;
+}
+
+// The grid with every cell made safe for XML, each cell that changed named in a warning.
+const Grid& xml_safe(const Grid& grid, Grid& copy, const ImportOptions& options, Imported& result) {
+    auto unsafe = [](const std::string& cell) {
+        return std::ranges::any_of(cell, [](char ch) {
+            auto c = static_cast<unsigned char>(ch);
+            return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x80;
+        });
+    };
+    bool any = std::ranges::any_of(grid.rows, [&](const auto& row) { return std::ranges::any_of(row, unsafe); });
+    if (!any) return grid;
+    copy = grid;
+    for (std::size_t r = 0; r < copy.rows.size(); ++r)
+        for (std::size_t c = 0; c < copy.rows[r].size(); ++c) {
+            auto& cell = copy.rows[r][c];
+            if (!unsafe(cell)) continue;
+            std::vector<std::string> removed;
+            auto safe = xml_safe(cell, removed);
+            if (removed.empty()) continue;
+            std::string list;
+            for (const auto& code : removed) list += (list.empty() ? "" : " ") + code;
+            result.diagnostics.push_back(cell_warning(options, copy, r, c,
+                                                      "单元格含有目录文件不能保存的字符（" + list + "，多为复制粘贴带入的控制字符），已删除",
+                                                      "characters XML cannot hold (" + list + ") removed", "GKML-W104"));
+            cell = std::move(safe);
+        }
+    return copy;
+}
+
 struct PendingItem {
     std::string field_code;
     Item item;
@@ -915,12 +967,18 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
     GridReader reader{options, result, items};
     bool any_header = false;
     for (const auto& grid : grids) {
-        any_header |= find_header(grid).has_value();
-        reader.read(grid);
+        Grid copy;
+        const auto& safe = xml_safe(grid, copy, options, result);
+        any_header |= find_header(safe).has_value();
+        reader.read(safe);
     }
     if (!any_header)
         return std::unexpected(Error{ErrorKind::invalid_input,
                                      "找不到目录表格（表头应有一级事项、二级事项、公开内容等列） / no catalog table found",
+                                     options.file, 0});
+    if (items.empty())
+        return std::unexpected(Error{ErrorKind::invalid_input,
+                                     "表格只有表头，没有一行事项：没有可以导入的内容 / the table has a header and no item rows",
                                      options.file, 0});
     std::map<std::string, std::vector<bool>> has_levels;
     for (auto& p : items) {

@@ -1,5 +1,7 @@
 #include "gkml/validate.hpp"
 
+#include "screen.hpp"
+
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
@@ -86,40 +88,6 @@ void collect_error(void* user, const xmlError* error) {
 
 extern "C" void structured_error(void* user, xmlErrorPtr error) { collect_error(user, error); }
 extern "C" void silent_generic(void*, const char*, ...) {}
-
-// Before parsing: refuse what no catalog needs and every attack uses (DTDs, entity declarations).
-std::optional<Diagnostic> screen(std::string_view xml, std::string_view file) {
-    auto bad = [&](std::string code, std::string zh, std::string en, std::string hint, int line = 1) {
-        return Diagnostic{std::move(code), Severity::error, std::string(file), line, 1, std::move(zh), std::move(en),
-                          std::move(hint)};
-    };
-    if (xml.empty())
-        return bad("GKML-E002", "文件是空的", "the file is empty", "导出或保存时出错：重新保存该文件，或从备份恢复。");
-    if (xml.find('\0') != std::string_view::npos)
-        return bad("GKML-E002", "这是二进制文件，不是 XML", "binary file, not XML",
-                   "Excel 工作簿请用 gkml import 导入；这里只接受 XML 目录、台账和单位文件。");
-    // The prolog ends where the root element starts; a DOCTYPE can only stand before it.
-    std::size_t i = 0;
-    while ((i = xml.find('<', i)) != std::string_view::npos && i + 1 < xml.size()) {
-        std::string_view rest = xml.substr(i);
-        if (rest.starts_with("<!DOCTYPE") || rest.starts_with("<!ENTITY")) {
-            int line = 1 + static_cast<int>(std::count(xml.begin(), xml.begin() + static_cast<std::ptrdiff_t>(i), '\n'));
-            return bad("GKML-E003", "文件含有 DOCTYPE 或实体声明，出于安全原因拒绝读取",
-                       "DOCTYPE or entity declarations are not allowed (they can read other files or explode in size)",
-                       "删除 <!DOCTYPE …> 声明；gkml 的文件不需要 DTD。", line);
-        }
-        if (rest.starts_with("<?")) {
-            i = xml.find("?>", i);
-        } else if (rest.starts_with("<!--")) {
-            i = xml.find("-->", i);
-        } else {
-            break;
-        }
-        if (i == std::string_view::npos) break;
-        ++i;
-    }
-    return std::nullopt;
-}
 
 // A file that is not well-formed XML: only the parser's complaints count (what the schema said of
 // the half-read document would only confuse), and at least one is given.
@@ -551,6 +519,18 @@ std::vector<Diagnostic> check_set(const std::vector<const SetIndex*>& files) {
 }
 
 }  // namespace
+
+std::vector<Diagnostic> check_before_writing(const Catalog& catalog, std::string_view xml, std::string_view file,
+                                             const Schemas& schemas, const CheckContext& context) {
+    DocumentKind kind;
+    auto out = schemas.check(xml, file, kind);
+    if (has_errors(out)) return out;
+    for (auto& d : check_catalog(catalog, context)) {
+        d.file = std::string(file);
+        out.push_back(std::move(d));
+    }
+    return out;
+}
 
 std::vector<Diagnostic> check_catalog_set(const std::vector<const Catalog*>& files) {
     std::vector<SetIndex> indexes;

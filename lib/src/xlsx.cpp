@@ -38,14 +38,6 @@ struct WorkbookClose {
     void operator()(lxw_workbook* w) const { workbook_close(w); }
 };
 
-struct TempFile {
-    std::filesystem::path path;
-    ~TempFile() {
-        std::error_code ec;
-        std::filesystem::remove(path, ec);
-    }
-};
-
 struct Formats {
     lxw_format* header;
     lxw_format* title;
@@ -258,10 +250,25 @@ std::string unescape(std::string_view s) {
     return out;
 }
 
+std::string_view local_name(pugi::xml_node node) {
+    std::string_view name = node.name();
+    auto colon = name.find(':');
+    return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+// The text of every <t> under `node` in document order, phonetic runs (<rPh>) left out: one walk
+// without recursion, however deep a hostile file nests its elements.
 std::string text_of(pugi::xml_node node) {
     std::string out;
-    for (auto t : node.select_nodes(".//*[local-name()='t' and not(ancestor::*[local-name()='rPh'])]"))
-        out += t.node().text().get();
+    std::vector<pugi::xml_node> stack;
+    for (auto child = node.last_child(); child; child = child.previous_sibling()) stack.push_back(child);
+    while (!stack.empty()) {
+        auto at = stack.back();
+        stack.pop_back();
+        if (at.type() != pugi::node_element || local_name(at) == "rPh") continue;
+        if (local_name(at) == "t") out += at.text().get();
+        for (auto child = at.last_child(); child; child = child.previous_sibling()) stack.push_back(child);
+    }
     return unescape(out);
 }
 
@@ -286,10 +293,21 @@ std::expected<Grid, Error> read_sheet(const std::string& xml, std::string name, 
             return Error{ErrorKind::invalid_input, "工作表 " + grid.name + " 的列数过多 / sheet has too many columns", file, 0};
         return std::nullopt;
     };
+    std::size_t allocated = 0, bytes = 0;  // cells the grid holds, and their text
     auto put = [&](std::size_t row, std::size_t col, std::string value) {
         if (grid.rows.size() <= row) grid.rows.resize(row + 1);
-        if (grid.rows[row].size() <= col) grid.rows[row].resize(col + 1);
+        if (grid.rows[row].size() <= col) {
+            allocated += col + 1 - grid.rows[row].size();
+            grid.rows[row].resize(col + 1);
+        }
+        bytes += value.size();
         grid.rows[row][col] = std::move(value);
+    };
+    auto too_many = [&](std::string_view where) {
+        return Error{ErrorKind::invalid_input,
+                     "工作表 " + grid.name + " " + std::string(where) + "展开后超过 " + std::to_string(limits.max_cells) +
+                         " 格或 " + std::to_string(limits.max_total_bytes >> 20) + " MB，不像是目录表格 / the sheet fills too many cells",
+                     file, 0};
     };
     auto data = doc.document_element().child("sheetData");
     std::size_t next_row = 0;
@@ -309,9 +327,11 @@ std::expected<Grid, Error> read_sheet(const std::string& xml, std::string name, 
             } else if (type == "b") value = c.child("v").text().as_bool() ? "TRUE" : "FALSE";
             else value = unescape(c.child("v").text().get());
             if (!value.empty()) put(cr, cc, std::move(value));
+            if (allocated > limits.max_cells || bytes > limits.max_total_bytes) return std::unexpected(too_many(""));
         }
         if (auto e = too_big(r, 0)) return std::unexpected(*e);
     }
+    // Merged ranges spread their first cell's text over the range: counted before they are filled.
     for (auto merge : doc.document_element().child("mergeCells").children("mergeCell")) {
         std::string_view ref = merge.attribute("ref").value();
         auto colon = ref.find(':');
@@ -320,7 +340,10 @@ std::expected<Grid, Error> read_sheet(const std::string& xml, std::string name, 
         auto [r1, c1] = parse_ref(ref.substr(colon + 1));
         if (auto e = too_big(r1, c1)) return std::unexpected(*e);
         std::string value = r0 < grid.rows.size() && c0 < grid.rows[r0].size() ? grid.rows[r0][c0] : "";
-        if (value.empty()) continue;
+        if (value.empty() || r1 < r0 || c1 < c0) continue;
+        std::size_t area = (r1 - r0 + 1) * (c1 - c0 + 1);
+        if (allocated + area > limits.max_cells || bytes + area * value.size() > limits.max_total_bytes)
+            return std::unexpected(too_many("的合并单元格（" + std::string(ref) + " 等）"));
         for (auto r = r0; r <= r1; ++r)
             for (auto c = c0; c <= c1; ++c) put(r, c, value);
     }
@@ -334,12 +357,11 @@ std::string part_path(std::string_view target) {
 
 }  // namespace
 
-std::expected<std::string, Error> catalog_to_xlsx(const Catalog& catalog) {
-    char name[] = "/tmp/gkml-xlsx-XXXXXX.xlsx";
-    int fd = ::mkstemps(name, 5);
-    if (fd < 0) return std::unexpected(Error{ErrorKind::io, "cannot create a temporary file", "", 0});
-    ::close(fd);
-    TempFile temp{name};
+std::expected<std::string, Error> catalog_to_xlsx(const Catalog& catalog, const std::filesystem::path& scratch_folder) {
+    // libxlsxwriter writes to a path: a scratch file, locked while it lives and removed on every path.
+    auto temp = scratch_file(scratch_folder, ".gkml-xlsx-", ".xlsx");
+    if (!temp) return std::unexpected(temp.error());
+    const char* name = temp->path.c_str();
     {
         std::unique_ptr<lxw_workbook, WorkbookClose> wb(workbook_new(name));
         if (!wb) return std::unexpected(Error{ErrorKind::io, "cannot start the workbook", name, 0});
@@ -355,7 +377,7 @@ std::expected<std::string, Error> catalog_to_xlsx(const Catalog& catalog) {
         if (auto status = workbook_close(wb.release()); status != LXW_NO_ERROR)
             return std::unexpected(Error{ErrorKind::io, std::string("cannot write the workbook: ") + lxw_strerror(status), name, 0});
     }
-    return read_file(temp.path);
+    return read_file(temp->path);
 }
 
 std::expected<Imported, Error> catalog_from_xlsx(std::string_view bytes, const ImportOptions& options,

@@ -1,5 +1,7 @@
 #include "gkml/xml.hpp"
 
+#include "screen.hpp"
+
 #include <pugixml.hpp>
 
 #include <algorithm>
@@ -248,6 +250,10 @@ std::expected<Item, Error> read_item(const Reader& r, pugi::xml_node node) {
 }
 
 std::expected<void, Error> load(pugi::xml_document& doc, std::string_view xml, std::string_view file) {
+    // What validate refuses, every reader refuses: a DOCTYPE, a binary file, an encoding other than UTF-8.
+    if (auto refused = screen(xml, file))
+        return std::unexpected(Error{ErrorKind::invalid_input, refused->code + " " + refused->message_zh + " / " + refused->message_en,
+                                     std::string(file), refused->line});
     // No pugi::parse_doctype expansion exists; DOCTYPE is skipped, entities other than the five are left alone.
     auto result = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!result) {

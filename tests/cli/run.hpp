@@ -32,14 +32,15 @@ inline std::string slurp(const std::filesystem::path& p) {
     return ss.str();
 }
 
-// `args` are passed to gkml, each quoted; the working folder is the source tree.
-inline Run run_gkml(const std::vector<std::string>& args) {
+// `args` are passed to gkml, each quoted; the working folder is the source tree. `bounds` go before
+// the command (ulimit, timeout): a reader that runs away then fails instead of taking the machine.
+inline Run run_gkml(const std::vector<std::string>& args, const std::string& bounds = "") {
     static int counter = 0;
     auto dir = std::filesystem::temp_directory_path() / ("gkml-cli-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     auto out = dir / ("out" + std::to_string(++counter));
     auto err = dir / ("err" + std::to_string(counter));
-    std::string command = "cd " + quote(GKML_SOURCE_DIR) + " && GKML_HOME=" + quote(GKML_SOURCE_DIR) + " " + quote(GKML_BINARY);
+    std::string command = "cd " + quote(GKML_SOURCE_DIR) + " && " + bounds + " GKML_HOME=" + quote(GKML_SOURCE_DIR) + " " + quote(GKML_BINARY);
     for (const auto& a : args) command += " " + quote(a);
     command += " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
     int status = std::system(command.c_str());

@@ -45,6 +45,10 @@ void add_template(CLI::App& app, int& exit_code);
 // The standard catalog set of a folder (default: the bundled catalogs/standard), joined into one.
 std::expected<Catalog, Error> load_standard(const std::filesystem::path& folder);
 
+// Writes a catalog only when it passes what `gkml validate` checks (schema and rules, against
+// `standard` when given): otherwise prints the errors, writes nothing and returns `invalid`.
+int write_checked(const std::filesystem::path& out, const Catalog& catalog, const Catalog* standard = nullptr);
+
 // A unit by its code: name and level from the registry when one is given, else from `name` and `level`.
 std::expected<UnitRef, Error> unit_of(const std::string& code, const std::filesystem::path& units,
                                       const std::string& name, const std::string& level);

@@ -2,6 +2,10 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "gkml/diagnostics.hpp"
+#include "gkml/files.hpp"
+#include "gkml/validate.hpp"
+#include "gkml/xml.hpp"
 
 namespace gkml::cli {
 
@@ -19,6 +23,26 @@ int report(const Error& error) {
     }
     std::cerr << error.message << '\n';
     return exit_code_of(error.kind);
+}
+
+int write_checked(const std::filesystem::path& out, const Catalog& catalog, const Catalog* standard) {
+    auto schemas = Schemas::compile();
+    if (!schemas) return report(schemas.error());
+    auto registry = read_fields(data_dir() / "catalogs" / "fields.xml");
+    if (!registry) return report(registry.error());
+    // The standard counts only when it is the one the catalog says it is based on.
+    if (standard && (catalog.based_on != standard->id || (!catalog.based_on_version.empty() && catalog.based_on_version != standard->version)))
+        standard = nullptr;
+    std::string xml = write_catalog(catalog);
+    auto problems = check_before_writing(catalog, xml, out.string(), *schemas, CheckContext{&*registry, standard});
+    if (has_errors(problems)) {
+        std::erase_if(problems, [](const Diagnostic& d) { return d.severity != Severity::error; });
+        std::cerr << diagnostics_to_text(problems);
+        return report(Error{ErrorKind::invalid_input, "写出的目录不能通过校验，未写入 / the catalog would not validate; nothing written",
+                            out.string(), 0});
+    }
+    if (auto written = write_atomically(out, xml); !written) return report(written.error());
+    return ok;
 }
 
 }  // namespace gkml::cli

@@ -21,7 +21,7 @@ int run_export(const ExportArgs& args) {
     if (!catalog) return report(catalog.error());
     std::string format = args.format.empty() ? args.out.extension().string().substr(args.out.has_extension() ? 1 : 0) : args.format;
     std::expected<std::string, Error> bytes;
-    if (format == "xlsx") bytes = catalog_to_xlsx(*catalog);
+    if (format == "xlsx") bytes = catalog_to_xlsx(*catalog, args.out.parent_path().empty() ? "." : args.out.parent_path());
     else if (format == "csv") bytes = catalog_to_csv(*catalog);
     else if (format == "html" || format == "htm") bytes = catalog_to_html(*catalog);
     else if (format == "md") bytes = markdown_of(*catalog);

@@ -33,7 +33,7 @@ int run_format(const FormatArgs& args) {
             result = differs;
             continue;
         }
-        if (auto written = write_atomically(file, canonical); !written) return report(written.error());
+        if (int written = write_checked(file, *catalog); written != ok) return written;
     }
     return result;
 }

@@ -44,7 +44,10 @@ int run_import(const ImportArgs& args) {
     if (!imported) return report(imported.error());
     std::cout << diagnostics_to_text(imported->diagnostics);
     if (has_errors(imported->diagnostics)) return invalid;
-    if (auto written = write_atomically(args.out, write_catalog(imported->catalog)); !written) return report(written.error());
+    if (imported->catalog.kind == CatalogKind::unit && !imported->catalog.meta.unit)
+        return report(Error{ErrorKind::usage,
+                            "文件中没有写明是哪个单位的目录：用 --unit（和 --units）指定 / name the unit with --unit", args.in.string(), 0});
+    if (int written = write_checked(args.out, imported->catalog, &*standard); written != ok) return written;
     std::cerr << args.out.string() << ": " << imported->catalog.item_count() << " items";
     if (!imported->local_items.empty()) {
         std::cerr << "; not in the standard, kept as local items:";

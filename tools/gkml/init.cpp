@@ -57,7 +57,7 @@ int run_init(const InitArgs& args) {
     auto catalog = unit_catalog_from(*source, *unit, fields);
     if (catalog.fields.empty())
         return report(Error{ErrorKind::invalid_input, "the source has no items at level " + std::string{to_string(unit->level)}, "", 0});
-    if (auto written = write_atomically(args.out, write_catalog(catalog)); !written) return report(written.error());
+    if (int written = write_checked(args.out, catalog, &*source); written != ok) return written;
     std::cerr << args.out.string() << ": " << catalog.item_count() << " items in " << catalog.fields.size() << " fields for "
               << unit->name << '\n';
     return ok;

@@ -63,16 +63,7 @@ int merge_into(const MergeArgs& args, std::ostream& report_to) {
         auto written = write_atomically(args.out, write_with_conflicts(result));
         return written ? differs : report(written.error());
     }
-    std::string xml = write_catalog(result.catalog);
-    auto schemas = Schemas::compile();
-    if (!schemas) return report(schemas.error());
-    DocumentKind kind;
-    if (auto problems = schemas->check(xml, args.out.string(), kind); has_errors(problems)) {
-        std::cerr << diagnostics_to_text(problems);
-        return report(Error{ErrorKind::invalid_input, "the merged catalog does not validate; nothing written", args.out.string(), 0});
-    }
-    auto written = write_atomically(args.out, xml);
-    return written ? ok : report(written.error());
+    return write_checked(args.out, result.catalog);
 }
 
 }  // namespace

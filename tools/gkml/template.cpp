@@ -20,7 +20,7 @@ int run_template(const TemplateArgs& args) {
         return report(Error{ErrorKind::invalid_input, "a template is made from a unit catalog", args.from.string(), 0});
     auto standard = load_standard(args.standard);
     auto result = template_from(*catalog, standard ? &*standard : nullptr);
-    if (auto written = write_atomically(args.out, write_catalog(result)); !written) return report(written.error());
+    if (int written = write_checked(args.out, result, standard ? &*standard : nullptr); written != ok) return written;
     std::cerr << args.out.string() << ": template with " << result.item_count() << " items\n";
     return ok;
 }

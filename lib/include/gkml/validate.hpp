@@ -47,6 +47,11 @@ std::vector<Diagnostic> check_catalog(const Catalog& catalog, const CheckContext
 // replacements resolve.
 std::vector<Diagnostic> check_catalog_set(const std::vector<const Catalog*>& files);
 
+// What gkml checks before it writes a catalog: the schema, then the rules of check_catalog. An error
+// means the file would fail `gkml validate`; the caller writes nothing.
+std::vector<Diagnostic> check_before_writing(const Catalog& catalog, std::string_view xml, std::string_view file,
+                                             const Schemas& schemas, const CheckContext& context);
+
 struct ValidateOptions {
     std::filesystem::path standard_dir;  // where `based-on` is looked up when no input provides it
     std::filesystem::path fields_file;   // the field registry; empty: not checked against it

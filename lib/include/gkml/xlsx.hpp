@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <expected>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -15,7 +16,10 @@ namespace gkml {
 
 // The workbook's bytes. The standard's columns are locked (protection without a password), the
 // unit's columns open; drop-downs on the √ columns; frozen headers.
-std::expected<std::string, Error> catalog_to_xlsx(const Catalog& catalog);
+// `scratch_folder` holds the workbook while it is written (libxlsxwriter writes to a path): the target's
+// folder, so a run killed half-way leaves nothing in /tmp and the next export there removes it.
+std::expected<std::string, Error> catalog_to_xlsx(const Catalog& catalog,
+                                                  const std::filesystem::path& scratch_folder = std::filesystem::temp_directory_path());
 
 // What a workbook may hold before it is refused as a zip bomb or a runaway sheet.
 struct XlsxLimits {
@@ -23,6 +27,7 @@ struct XlsxLimits {
     std::size_t max_total_bytes = 256u << 20;
     std::size_t max_rows = 100'000;           // per sheet
     std::size_t max_columns = 256;
+    std::size_t max_cells = 1'000'000;         // per sheet, merged ranges spread (a national table: a few thousand)
 };
 
 // Any workbook whose sheets look like the national table (merged cells spread); the cover sheet, when
