@@ -44,9 +44,9 @@ def workbook(name, sheet_xml, shared=None):
 
 ROWS = [HEADER, ["1", "最低生活保障", "办事指南", "申请条件", "20个工作日"]]
 # One merge of 99 995 rows × 256 columns from a cell that has text.
-workbook("merge-huge.xlsx", sheet(ROWS + [["x"]], ["A3:IV99999"]))
+workbook("merge-huge.xlsx", sheet(ROWS + [["一个合并单元格里的一段不短的文字，复制到每一格"]], ["A3:IV99999"]))
 # Two hundred merges over the whole sheet.
-workbook("merges-200.xlsx", sheet(ROWS + [["x"]], ["A3:IV99999"] * 200))
+workbook("merges-200.xlsx", sheet(ROWS + [["一个合并单元格里的一段不短的文字，复制到每一格"]], ["A3:IV99999"] * 200))
 # A shared string whose <t> is nested 30 000 deep (the sheet uses it in A3).
 deep = "<t>" * 30000 + "深" + "</t>" * 30000
 shared = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
