@@ -216,6 +216,7 @@ bool plain_ledger(std::string_view xml, Ledger* out) {
         }
     }
     if (!has_ns || !has_unit) return false;
+    if (ledger.from && ledger.to && *ledger.from > *ledger.to) return false;  // the full path says why
     std::unordered_set<std::string_view> ids;
     for (auto node : root.children()) {
         if (node.type() == pugi::node_pcdata && blank(node.value())) continue;
@@ -279,17 +280,34 @@ std::optional<Ledger> parse_plainly_valid_ledger(std::string_view xml) {
 
 bool is_plainly_valid_ledger(std::string_view xml) { return plain_ledger(xml, nullptr); }
 
+// An xs:date: YYYY-MM-DD, with the time zone the schema allows after it (Z, +08:00) set aside: the
+// day is what a deadline counts.
+std::optional<Date> xs_date(std::string_view text) {
+    if (text.size() > 10) {
+        auto zone = text.substr(10);
+        bool offset = zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':';
+        if (zone != "Z" && !offset) return std::nullopt;
+        text = text.substr(0, 10);
+    }
+    return parse_date(text);
+}
+
 std::expected<Ledger, Error> parse_ledger_xml(std::string_view xml, std::string_view file) {
     pugi::xml_document doc;
     auto parsed = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!parsed) return std::unexpected(invalid(parsed.description(), file, 0));
     auto root = doc.document_element();
     Ledger ledger{root.attribute("unit").value(), {}, {}, {}};
-    if (auto from = root.attribute("from")) ledger.from = parse_date(from.value());
-    if (auto to = root.attribute("to")) ledger.to = parse_date(to.value());
+    for (auto [name, date] : {std::pair{"from", &ledger.from}, std::pair{"to", &ledger.to}})
+        if (auto a = root.attribute(name)) {
+            *date = xs_date(a.value());
+            if (!*date) return std::unexpected(invalid(std::string("@") + name + " is not a date: " + a.value(), file, 0));
+        }
+    if (ledger.from && ledger.to && *ledger.from > *ledger.to)
+        return std::unexpected(invalid("台账的起始日期（from）晚于截止日期（to） / @from is after @to", file, 0));
     for (auto node : root.children("record")) {
-        auto formed = parse_date(node.attribute("formed").value());
-        auto published = parse_date(node.attribute("published").value());
+        auto formed = xs_date(node.attribute("formed").value());
+        auto published = xs_date(node.attribute("published").value());
         auto channel = channel_code_from(node.attribute("channel").value());
         if (!formed || !published || !channel)
             return std::unexpected(invalid("a record with a bad date or channel", file, 0));

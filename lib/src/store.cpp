@@ -96,11 +96,15 @@ constexpr std::array<std::string_view, Store::schema_version> migrations{
        ALTER TABLE snapshots ADD COLUMN newest_formed TEXT NOT NULL DEFAULT '';
        UPDATE snapshots SET newest_formed = coalesce(
          (SELECT max(formed) FROM records r WHERE r.unit = snapshots.unit AND r.snapshot = snapshots.id), '');)",
-    // A ledger snapshot holds the whole export and the publication dates it covers; a later one of the
-    // unit supersedes an earlier one's records inside its span. Older snapshots kept only the records
-    // new to them, so they cannot restate anything: their span stays empty (covers nothing).
+    // A ledger snapshot holds the whole export and the publication dates it says it covers; an export
+    // reaching further supersedes another's records inside its span. Older snapshots kept only the
+    // records new to them, so they cannot restate anything: their span stays empty (covers nothing).
     R"(ALTER TABLE snapshots ADD COLUMN span_from TEXT NOT NULL DEFAULT '';
-       ALTER TABLE snapshots ADD COLUMN span_to TEXT NOT NULL DEFAULT '';)"};
+       ALTER TABLE snapshots ADD COLUMN span_to TEXT NOT NULL DEFAULT '';
+       ALTER TABLE snapshots ADD COLUMN newest_published TEXT NOT NULL DEFAULT '';
+       UPDATE snapshots SET newest_published = coalesce(
+         (SELECT max(published) FROM records r WHERE r.unit = snapshots.unit AND r.snapshot = snapshots.id), '')
+       WHERE kind = 'ledger';)"};
 
 constexpr int busy_timeout_ms = 60'000;
 
@@ -209,7 +213,7 @@ struct Store::Impl {
         insert.bind(5, std::string(label));
         insert.executeStep();
         Snapshot out{insert.getColumn(0).getInt64(), std::string(unit), kind, std::string(source),
-                     insert.getColumn(1).getString(), std::string(label)};
+                     insert.getColumn(1).getString(), std::string(label), 0, 0, 0};
         while (insert.executeStep()) {}
         return out;
     }
@@ -366,7 +370,7 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
         std::string key;
         std::int64_t seq = 0;
         std::string newest_formed;
-        std::optional<Date> first_published, last_published;
+        std::string newest_published;
         for (const auto& r : ledger.records) {
             const std::string formed = format_date(r.formed), published = format_date(r.published);
             const std::string_view channel = to_string(r.channel);
@@ -386,17 +390,34 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
             insert.exec();
             insert.reset();
             newest_formed = std::max(newest_formed, formed);
-            if (!first_published || r.published < *first_published) first_published = r.published;
-            if (!last_published || r.published > *last_published) last_published = r.published;
+            newest_published = std::max(newest_published, published);
         }
-        // The span the export says it covers; a CSV that says none covers the dates it lists.
-        auto span_from = ledger.from ? ledger.from : first_published, span_to = ledger.to ? ledger.to : last_published;
-        SQLite::Statement update(impl_->db, "UPDATE snapshots SET newest_formed = ?, span_from = ?, span_to = ? WHERE id = ?");
+        // Only a span the export declares whole restates: a CSV, or a file naming one end only,
+        // covers nothing and adds to what the unit held (a record it repeats still counts once).
+        const bool spanned = ledger.from && ledger.to;
+        const std::string span_from = spanned ? format_date(*ledger.from) : "", span_to = spanned ? format_date(*ledger.to) : "";
+        SQLite::Statement update(impl_->db, "UPDATE snapshots SET newest_formed = ?, newest_published = ?, span_from = ?, span_to = ? WHERE id = ?");
         update.bind(1, newest_formed);
-        update.bind(2, span_from ? format_date(*span_from) : std::string());
-        update.bind(3, span_to ? format_date(*span_to) : std::string());
-        update.bind(4, snapshot.id);
+        update.bind(2, newest_published);
+        update.bind(3, span_from);
+        update.bind(4, span_to);
+        update.bind(5, snapshot.id);
         update.exec();
+        SQLite::Statement earlier(impl_->db, "SELECT 1 FROM snapshots WHERE unit = ? AND kind = 'ledger' AND id < ? LIMIT 1");
+        earlier.bind(1, ledger.unit);
+        earlier.bind(2, snapshot.id);
+        if (spanned && earlier.executeStep()) {
+            // What the unit's records in that span were before it, and are now: a restatement that
+            // leaves fewer is worth a word to whoever ingests it.
+            auto in_span = [&](std::int64_t as_of) -> std::int64_t {
+                auto records = records_of(ledger.unit, as_of);
+                if (!records) throw std::runtime_error(records.error().message);
+                return std::ranges::count_if(*records, [&](const Record& r) { return r.published >= *ledger.from && r.published <= *ledger.to; });
+            };
+            snapshot.span_before = in_span(snapshot.id - 1);
+            snapshot.span_after = in_span(snapshot.id);
+        }
+        snapshot.records = seq;
         return snapshot;
     });
 }
@@ -421,7 +442,7 @@ std::expected<std::vector<Snapshot>, Error> Store::snapshots(std::string_view un
         while (q.executeStep())
             out.push_back(Snapshot{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
                                    q.getColumn(2).getString() == "catalog" ? SnapshotKind::catalog : SnapshotKind::ledger,
-                                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString()});
+                                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(), 0, 0, 0});
         return out;
     });
 }
@@ -463,58 +484,65 @@ std::expected<std::vector<Record>, Error> Store::records_of(std::string_view uni
             std::int64_t snapshot;
             std::string from, to;  // YYYY-MM-DD, compared as text; empty: covers nothing
         };
-        std::vector<Span> spans;  // newest first
+        // The unit's ledgers, the one reaching furthest first (ties: the later ingest): that order,
+        // not the order of ingest, decides which export restates which.
+        std::vector<Span> spans;
         SQLite::Statement snapshots(impl_->db, R"(
-            SELECT id, span_from, span_to FROM snapshots WHERE unit = ? AND kind = 'ledger' AND id <= ? ORDER BY id DESC)");
+            SELECT id, span_from, span_to FROM snapshots WHERE unit = ? AND kind = 'ledger' AND id <= ?
+            ORDER BY span_to DESC, id DESC)");
         snapshots.bind(1, std::string(unit));
         snapshots.bind(2, as_of);
         while (snapshots.executeStep())
             spans.push_back(Span{snapshots.getColumn(0).getInt64(), snapshots.getColumn(1).getString(), snapshots.getColumn(2).getString()});
 
-        // Newest snapshot first. A record is dropped when a later ledger's span covers its publication
-        // date (the later export restates it), and an identity (what the publisher sees: item, dates,
-        // channel, URL or else title; not the export's record id) is kept as many times as the one
-        // snapshot that lists it most often, so a renumbered restatement never counts twice.
+        // A record is dropped when an export ranked before its own covers its publication date, and an
+        // identity (what the publisher sees: item, dates, channel, URL or else title; not the export's
+        // record id) is kept as many times as the one export that lists it most often, so a renumbered
+        // restatement never counts twice.
         std::vector<Record> out;
         std::unordered_map<std::string, int> kept, in_snapshot;
-        std::int64_t current = -1;
-        std::size_t newer = 0;  // spans of snapshots newer than `current`
-        auto flush = [&] {
-            for (auto& [identity, count] : in_snapshot) kept[identity] = std::max(kept[identity], count);
-            in_snapshot.clear();
-        };
         std::string identity;
         SQLite::Statement q(impl_->db, R"(
-            SELECT snapshot, record_id, item, formed, published, channel, title, url FROM records
-            WHERE unit = ? AND snapshot <= ? ORDER BY snapshot DESC, seq DESC)");
-        q.bind(1, std::string(unit));
-        q.bind(2, as_of);
-        while (q.executeStep()) {
-            auto snapshot = q.getColumn(0).getInt64();
-            if (snapshot != current) {
-                flush();
-                current = snapshot;
-                while (newer < spans.size() && spans[newer].snapshot > snapshot) ++newer;
+            SELECT record_id, item, formed, published, channel, title, url FROM records
+            WHERE unit = ? AND snapshot = ? ORDER BY seq)");
+        for (std::size_t rank = 0; rank < spans.size(); ++rank) {
+            q.reset();
+            q.bind(1, std::string(unit));
+            q.bind(2, spans[rank].snapshot);
+            while (q.executeStep()) {
+                std::string published = q.getColumn(3).getString();
+                bool superseded = std::any_of(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(rank), [&](const Span& s) {
+                    return !s.from.empty() && s.from <= published && published <= s.to;
+                });
+                if (superseded) continue;
+                std::string url = q.getColumn(6).getString(), title = q.getColumn(5).getString();
+                identity.clear();
+                for (const auto& part : {q.getColumn(1).getString(), q.getColumn(2).getString(), published,
+                                         q.getColumn(4).getString(), url.empty() ? "title:" + title : url})
+                    (identity += part) += '\x1f';
+                int occurrence = ++in_snapshot[identity];
+                if (auto it = kept.find(identity); it != kept.end() && occurrence <= it->second) continue;
+                out.push_back(Record{q.getColumn(0).getString(), q.getColumn(1).getString(), *parse_date(q.getColumn(2).getString()),
+                                     *parse_date(published), channel_code_from(q.getColumn(4).getString()).value_or(ChannelCode::other),
+                                     std::move(title), std::move(url)});
             }
-            std::string published = q.getColumn(4).getString();
-            bool superseded = std::any_of(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(newer), [&](const Span& s) {
-                return !s.from.empty() && s.from <= published && published <= s.to;
-            });
-            if (superseded) continue;
-            std::string url = q.getColumn(7).getString(), title = q.getColumn(6).getString();
-            identity.clear();
-            for (const auto& part : {q.getColumn(2).getString(), q.getColumn(3).getString(), published,
-                                     q.getColumn(5).getString(), url.empty() ? "title:" + title : url})
-                (identity += part) += '\x1f';
-            int occurrence = ++in_snapshot[identity];
-            if (auto it = kept.find(identity); it != kept.end() && occurrence <= it->second) continue;
-            out.push_back(Record{q.getColumn(1).getString(), q.getColumn(2).getString(), *parse_date(q.getColumn(3).getString()),
-                                 *parse_date(published), channel_code_from(q.getColumn(5).getString()).value_or(ChannelCode::other),
-                                 std::move(title), std::move(url)});
+            for (auto& [key, count] : in_snapshot) kept[key] = std::max(kept[key], count);
+            in_snapshot.clear();
         }
         std::ranges::stable_sort(out, [](const Record& a, const Record& b) {
             return std::tie(a.item, a.formed, a.published) < std::tie(b.item, b.formed, b.published);
         });
+        return out;
+    });
+}
+
+std::expected<std::optional<Date>, Error> Store::ledgers_until(std::int64_t as_of) const {
+    return impl_->read([&] {
+        SQLite::Statement q(impl_->db, R"(
+            SELECT max(max(span_to, newest_published)) FROM snapshots WHERE kind = 'ledger' AND id <= ?)");
+        q.bind(1, as_of);
+        std::optional<Date> out;
+        if (q.executeStep() && !q.getColumn(0).isNull()) out = parse_date(q.getColumn(0).getString());
         return out;
     });
 }

@@ -235,7 +235,7 @@ TEST_CASE("the year-end export restates the mid-year one: renumbered records cou
     CHECK(store->records_of("230522203000")->size() == 5);
 }
 
-TEST_CASE("exports of other spans add to each other, one without a span covers the dates it lists", "[store]") {
+TEST_CASE("exports of other spans add to each other, and one that declares no span restates nothing", "[store]") {
     TempDb db;
     auto store = gkml::Store::open(db.file);
     REQUIRE(store);
@@ -246,14 +246,79 @@ TEST_CASE("exports of other spans add to each other, one without a span covers t
     REQUIRE(store->put_ledger(q1, "q1.xml", "h1").value());
     REQUIRE(store->put_ledger(q2, "q2.xml", "h2").value());
     CHECK(store->records_of("230522203000")->size() == 3);
-    // A CMS's CSV says no span: it restates 2025-03-20 to 2025-04-08, the dates it lists, and no more.
-    gkml::Ledger csv{"230522203000", {record("x1", "20-001", "2025-03-03", "2025-03-20", "三月"), record("x2", "20-001", "2025-04-01", "2025-04-08", "四月（更正）")}, {}, {}};
-    REQUIRE(store->put_ledger(csv, "cms.csv", "h3").value());
+    // A CMS's CSV (no span, perhaps filtered to one column) restates nothing and ranks below every
+    // declared export: its repeat of March counts once, its April row yields to the export that
+    // declares April to June, its July row is added.
+    gkml::Ledger csv{"230522203000",
+                     {record("x1", "20-001", "2025-03-03", "2025-03-20", "三月"), record("x2", "20-001", "2025-04-01", "2025-04-08", "四月（更正）"),
+                      record("x3", "20-001", "2025-07-01", "2025-07-02", "七月")},
+                     {}, {}};
+    auto put = store->put_ledger(csv, "cms.csv", "h3");
+    REQUIRE(put.value());
+    CHECK((*put)->span_before == 0);  // no span: nothing restated
     auto records = store->records_of("230522203000").value();
-    REQUIRE(records.size() == 3);
+    REQUIRE(records.size() == 4);
     CHECK(records[0].title == "一月");
-    CHECK(records[1].id == "x1");
-    CHECK(records[2].title == "四月（更正）");
+    CHECK(records[1].title == "三月");
+    CHECK(records[2].title == "四月");
+    CHECK(records[3].title == "七月");
+    // A file naming one end of its span only restates nothing either.
+    gkml::Ledger open_ended{"230522203000", {record("y", "20-001", "2025-08-04", "2025-08-05", "八月")}, gkml::parse_date("2025-01-01"), {}};
+    REQUIRE(store->put_ledger(open_ended, "open.xml", "h4").value());
+    CHECK(store->records_of("230522203000")->size() == 5);
+}
+
+TEST_CASE("the export reaching further wins whatever order they are ingested in, and says how much it restates", "[store]") {
+    gkml::Ledger midyear{"230522203000", {record("1", "20-001", "2025-01-06", "2025-01-10", "（有误）"), record("2", "20-001", "2025-06-02", "2025-06-05", "六月")},
+                         gkml::parse_date("2025-01-01"), gkml::parse_date("2025-06-30")};
+    gkml::Ledger year_end{"230522203000", {record("1", "20-001", "2025-01-06", "2025-01-10", "（已更正）"), record("2", "20-001", "2025-06-02", "2025-06-05", "六月"),
+                                           record("3", "20-001", "2025-10-09", "2025-10-10", "十月")},
+                          gkml::parse_date("2025-01-01"), gkml::parse_date("2025-12-31")};
+    std::vector<gkml::Record> in_order, reversed;
+    for (bool year_end_first : {false, true}) {
+        TempDb db;
+        auto store = gkml::Store::open(db.file);
+        REQUIRE(store);
+        const auto& first = year_end_first ? year_end : midyear;
+        const auto& second = year_end_first ? midyear : year_end;
+        REQUIRE(store->put_ledger(first, "first.xml", "h1").value());
+        auto put = store->put_ledger(second, "second.xml", "h2");
+        REQUIRE(put.value());
+        // Year-end last: the two mid-year records become its three. Mid-year last: the year-end's
+        // records stay, two of them inside the mid-year span.
+        CHECK((*put)->span_before == 2);
+        CHECK((*put)->span_after == (year_end_first ? 2 : 3));
+        (year_end_first ? reversed : in_order) = store->records_of("230522203000").value();
+    }
+    CHECK(in_order == reversed);
+    REQUIRE(in_order.size() == 3);
+    CHECK(in_order[0].title == "（已更正）");
+}
+
+TEST_CASE("an empty export with a span says nothing was published there; a span must run forwards", "[store][ledger]") {
+    TempDb db;
+    auto store = gkml::Store::open(db.file);
+    REQUIRE(store);
+    REQUIRE(store->put_ledger(gkml::Ledger{"230522203000", {record("1", "20-001", "2025-03-03", "2025-03-05", "三月")}, {}, {}}, "a.csv", "h1").value());
+    auto empty = store->put_ledger(gkml::Ledger{"230522203000", {}, gkml::parse_date("2025-01-01"), gkml::parse_date("2025-06-30")}, "e.xml", "h2");
+    REQUIRE(empty.value());
+    CHECK((*empty)->records == 0);
+    CHECK((*empty)->span_before == 1);
+    CHECK((*empty)->span_after == 0);
+    CHECK(store->records_of("230522203000")->empty());
+    CHECK(store->ledgers_until().value() == gkml::parse_date("2025-06-30"));
+
+    auto backwards = gkml::parse_ledger_xml(
+        R"(<ledger xmlns="urn:gkml:ledger:1" unit="230522203000" from="2025-12-31" to="2025-01-01"/>)", "backwards.xml");
+    REQUIRE_FALSE(backwards);
+    CHECK(backwards.error().message.find("from") != std::string::npos);
+    CHECK_FALSE(gkml::parse_plainly_valid_ledger(R"(<ledger xmlns="urn:gkml:ledger:1" unit="230522203000" from="2025-12-31" to="2025-01-01"></ledger>)"));
+    // The time zone xs:date allows is set aside: the day counts.
+    auto zoned = gkml::parse_ledger_xml(
+        R"(<ledger xmlns="urn:gkml:ledger:1" unit="230522203000" from="2025-01-01+08:00" to="2025-12-31Z"/>)", "zoned.xml");
+    REQUIRE(zoned);
+    CHECK(zoned->from == gkml::parse_date("2025-01-01"));
+    CHECK(zoned->to == gkml::parse_date("2025-12-31"));
 }
 
 TEST_CASE("a record listed again, renumbered, outside the later export's span counts once", "[store]") {

@@ -160,6 +160,12 @@ private:
     std::expected<void, Error> count(const std::expected<std::optional<Snapshot>, Error>& put) {
         if (!put) return std::unexpected(put.error());
         ++(*put ? tally_.added : tally_.unchanged);
+        // A ledger declaring a span restates it: one that leaves fewer records there is worth a look.
+        if (*put && (*put)->span_after < (*put)->span_before)
+            std::cerr << "gkml: " << (*put)->source << ": warning: 单位 " << (*put)->unit << " 在这份台账 from–to 时段内的记录从 "
+                      << (*put)->span_before << " 条变为 " << (*put)->span_after
+                      << " 条（它取代了以前台账在该时段的记录）；如果它只是一部分导出，请去掉 from/to / the unit's records in the span went from "
+                      << (*put)->span_before << " to " << (*put)->span_after << '\n';
         return {};
     }
 

@@ -31,6 +31,9 @@ struct Snapshot {
     std::string source;  // the file it came from
     std::string taken;   // UTC, YYYY-MM-DDTHH:MM:SSZ
     std::string label;   // what the ingest run was called (gkml ingest --label), e.g. 2025年中自查
+    // Of a ledger just put (not kept; read back, all are 0): the records it lists, and the unit's
+    // records inside its declared span before and after it went in.
+    std::int64_t records = 0, span_before = 0, span_after = 0;
     bool operator==(const Snapshot&) const = default;
 };
 
@@ -98,8 +101,8 @@ public:
     std::expected<std::optional<Snapshot>, Error> put_catalog(const StoredCatalog& catalog, std::string_view source,
                                                               std::string_view hash, std::string_view label = {});
 
-    // A ledger is the unit's list as exported at one time, kept whole in its snapshot. Its span (@from
-    // to @to, or the publication dates it lists) restates what earlier ledgers of the unit said there.
+    // A ledger is the unit's list as exported at one time, kept whole in its snapshot. A ledger that
+    // declares its span (@from and @to) restates what the unit's exports reaching less far said there.
     std::expected<std::optional<Snapshot>, Error> put_ledger(const Ledger& ledger, std::string_view source,
                                                              std::string_view hash, std::string_view label = {});
 
@@ -113,10 +116,14 @@ public:
                                                             std::int64_t as_of = latest_snapshot) const;
 
     // The unit's records as of a snapshot, by item, formed, published: each ledger's records less those
-    // a later ledger's span covers, and a record (item, formed, published, channel, URL or else title)
-    // restated by several ledgers counted once, whatever record id each export gave it.
+    // inside the span of an export reaching further (its span ends later; at a tie, ingested later),
+    // whatever the order of ingest; a record (item, formed, published, channel, URL or else title)
+    // that several ledgers list counted once, whatever record id each export gave it.
     std::expected<std::vector<Record>, Error> records_of(std::string_view unit,
                                                          std::int64_t as_of = latest_snapshot) const;
+
+    // The day the ledgers run to as of a snapshot: the latest declared span end or publication.
+    std::expected<std::optional<Date>, Error> ledgers_until(std::int64_t as_of = latest_snapshot) const;
 
     // The newest formed date of any record.
     std::expected<std::optional<Date>, Error> latest_formed() const;
