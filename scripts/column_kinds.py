@@ -3,7 +3,8 @@
 kinds 国办秘函〔2019〕19号 and the 普查 rules hold to a 6-month update, as `column-kind` on the item.
 
 Run once after a standard changes (python3 scripts/column_kinds.py), review the diff, commit it: the
-marks are data, read by coverage, never guessed per run. The rule, from each item's 一级/二级事项:
+marks are data, read by coverage, never guessed per run. The rule below is their only source: a run
+rewrites every mark, so a mark is changed by changing the rule. The rule, from each item's 一级/二级事项:
   policy  the name or category says 政策, 法规, 规范性文件, 部门文件 or 规章, and the name is not a
           consultation (咨询), an execution report (执行情况), a guide (指南) or an approval (审批);
           the items under a 政策文件 category (标准, 重大决策草案 …) too;

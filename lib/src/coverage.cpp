@@ -77,32 +77,36 @@ struct UpdateWindow {
 
 Date days_before(Date date, int days) { return Date{std::chrono::sys_days(date) - std::chrono::days{days}}; }
 
+// The same day `months` earlier; a month's last day gives the last day of that month (31 Dec → 30 Jun,
+// 30 Jun → 31 Dec), a day the shorter month lacks its last day (31 Aug → 28 Feb).
 Date months_before(Date date, int months) {
     std::chrono::year_month ym = date.year() / date.month();
+    bool month_end = date.day() == (ym / std::chrono::last).day();
     ym -= std::chrono::months{months};
     auto last = (ym / std::chrono::last).day();
-    return ym / std::min(date.day(), last);
+    return ym / (month_end ? last : std::min(date.day(), last));
 }
 
 // nullopt: nothing to judge the item's updates by (no column kind, a 公开时限 unparsed or absent).
-std::optional<UpdateWindow> update_window(const TimeLimit* limit, std::optional<ColumnKind> kind, const CoveragePeriod& period,
+// The column kind comes first: the inspection judges a column by its kind, whatever its own 时限.
+std::optional<UpdateWindow> update_window(const TimeLimit* limit, std::optional<ColumnKind> kind, Date judged,
                                           const Calendar& calendar, int stale_days) {
+    if (kind == ColumnKind::news) return UpdateWindow{UpdateRule::news, days_before(judged, 14)};
+    if (kind == ColumnKind::notice) return UpdateWindow{UpdateRule::notice, months_before(judged, 6)};
+    if (kind == ColumnKind::policy) return UpdateWindow{UpdateRule::policy, months_before(judged, 6)};
     if (limit)
         for (const auto& clause : limit->clauses) {
             const auto* rule = std::get_if<Periodic>(&clause.rule);
             if (!rule) continue;
             // The due dates of its cycles (每年…2次: two half years); two years back holds the one
             // before the last, whatever the period.
-            auto dues = periodic_dues(*rule, days_before(period.to, 2 * 366), period.to, calendar);
+            auto dues = periodic_dues(*rule, days_before(judged, 2 * 366), judged, calendar);
             if (!dues) break;
-            std::erase_if(*dues, [&](Date d) { return d > period.to; });
+            std::erase_if(*dues, [&](Date d) { return d > judged; });
             if (dues->size() < 2) break;
             return UpdateWindow{UpdateRule::periodic, Date{std::chrono::sys_days((*dues)[dues->size() - 2]) + std::chrono::days{1}}};
         }
-    if (kind == ColumnKind::news) return UpdateWindow{UpdateRule::news, days_before(period.to, 14)};
-    if (kind == ColumnKind::notice) return UpdateWindow{UpdateRule::notice, months_before(period.to, 6)};
-    if (kind == ColumnKind::policy) return UpdateWindow{UpdateRule::policy, months_before(period.to, 6)};
-    if (limit && limit->parsed()) return UpdateWindow{UpdateRule::other, days_before(period.to, stale_days)};
+    if (limit && limit->parsed()) return UpdateWindow{UpdateRule::other, days_before(judged, stale_days)};
     return std::nullopt;
 }
 
@@ -226,10 +230,12 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
         return (options.field.empty() || field == options.field) &&
                (unit.fields.empty() || std::ranges::find(unit.fields, field) != unit.fields.end());
     };
+    const Date judged = options.judged_on ? std::min(*options.judged_on, period.to) : period.to;
     UnitCoverage out;
     out.code = unit.code;
     out.name = unit.name;
     out.level = level;
+    out.judged_on = judged;
     std::map<std::string, Figures> by_field;
     std::map<std::string, Records> by_item;
     for (const auto& r : records) by_item[r.item].push_back(&r);
@@ -265,14 +271,14 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
             if (!mode || !mode->proactive) continue;
             std::optional<Date> newest;
             for (const auto* r : item_records)
-                if (r->published <= period.to && (!newest || r->published > *newest)) newest = r->published;
+                if (r->published <= judged && (!newest || r->published > *newest)) newest = r->published;
             ++figures.blank.den;
             if (!newest) {
                 ++figures.blank.num;
                 out.blank.push_back(ref_of(s, field));
                 continue;
             }
-            auto window = update_window(limit, u->column_kind ? u->column_kind : s.column_kind, period, calendar, options.stale_days);
+            auto window = update_window(limit, u->column_kind ? u->column_kind : s.column_kind, judged, calendar, options.stale_days);
             if (!window) continue;
             ++figures.not_updated.den;
             if (*newest < window->since) {
@@ -321,6 +327,12 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
                                                                   const Calendar& calendar, const CoverageOptions& options,
                                                                   std::int64_t as_of) {
     using Outcome = std::expected<std::optional<UnitCoverage>, Error>;
+    auto judging = options;
+    if (!judging.judged_on) {
+        auto until = store.ledgers_until(as_of);
+        if (!until) return std::unexpected(until.error());
+        if (*until && **until < options.period.to) judging.judged_on = **until;
+    }
     auto one = [&](const Store& reader, const Unit& unit) -> Outcome {
         if (!unit.level) return std::nullopt;
         auto catalog = reader.catalog_of(unit.code, as_of);
@@ -337,7 +349,7 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
                                          "", 0});
         auto records = reader.records_of(unit.code, as_of);
         if (!records) return std::unexpected(records.error());
-        return coverage_of(unit, c, *standard, *records, calendar, options);
+        return coverage_of(unit, c, *standard, *records, calendar, judging);
     };
     // Units are independent: each thread reads through a connection of its own.
     std::vector<std::optional<Outcome>> outcomes(units.size());
@@ -376,7 +388,10 @@ std::expected<CoveragePeriod, Error> default_period(const Store& store) {
 }
 
 CoverageReport roll_up(CoveragePeriod period, std::vector<UnitCoverage> units, const std::vector<Unit>& registry) {
-    CoverageReport report{std::move(period), std::move(units), {}, 0, {}};
+    CoverageReport report{std::move(period), {}, std::move(units), {}, 0, {}};
+    report.judged_on = report.period.to;
+    if (!report.units.empty())
+        report.judged_on = std::ranges::max(report.units, {}, &UnitCoverage::judged_on).judged_on;
     std::ranges::sort(report.units, {}, &UnitCoverage::code);
     std::map<std::string, AreaCoverage> areas;
     for (const auto& u : report.units) {
@@ -399,7 +414,8 @@ CoverageReport roll_up(CoveragePeriod period, std::vector<UnitCoverage> units, c
 
 std::string coverage_to_json(const CoverageReport& report) {
     nlohmann::ordered_json out;
-    out["period"] = {{"label", report.period.label}, {"from", format_date(report.period.from)}, {"to", format_date(report.period.to)}};
+    out["period"] = {{"label", report.period.label}, {"from", format_date(report.period.from)}, {"to", format_date(report.period.to)},
+                     {"judged_on", format_date(report.judged_on)}};
     out["units"] = nlohmann::ordered_json::array();
     for (const auto& u : report.units) {
         nlohmann::ordered_json unit{{"code", u.code}, {"name", u.name}, {"level", to_string(u.level)}};
@@ -460,7 +476,7 @@ std::string coverage_to_csv(const CoverageReport& report) {
 std::string coverage_to_text(const CoverageReport& report) {
     std::ostringstream out;
     out << "统计期间 " << report.period.label << "（" << format_date(report.period.from) << " 至 "
-        << format_date(report.period.to) << "），按目录覆盖率从低到高\n";
+        << format_date(report.period.to) << "）" << judged_text(report) << "，按目录覆盖率从低到高\n";
     std::vector<const UnitCoverage*> order;
     for (const auto& u : report.units) order.push_back(&u);
     std::ranges::stable_sort(order, [](const UnitCoverage* a, const UnitCoverage* b) {
@@ -495,6 +511,11 @@ std::string coverage_to_text(const CoverageReport& report) {
         text_figures(out, report.total);
     }
     return out.str();
+}
+
+std::string judged_text(const CoverageReport& report) {
+    if (report.judged_on >= report.period.to) return "";
+    return "，台账截至 " + format_date(report.judged_on) + "，空白栏目和应更新未更新按这一天判断";
 }
 
 std::string veto_reasons(const UnitCoverage& u) {

@@ -33,15 +33,19 @@ std::string figure_cell(const Ratio& r, const FigureInfo& figure) {
 }
 
 // One sentence per figure: the legend under the summary table.
-constexpr std::string_view legend = R"(<dl class="legend">
+std::string legend(int stale_days) {
+    return fmt::format(R"(<dl class="legend">
 <dt>目录覆盖</dt><dd>本单位层级适用的标准事项中，目录已列入的比例；说明理由的“不适用”事项和领域不计入分母。</dd>
 <dt>要素完整</dt><dd>已列入事项中，标准标为必选（●）的公开要素被列出的比例（标准未标必选时计全部要素）。</dd>
 <dt>渠道齐全</dt><dd>已列入事项中，标准标为必选（■）的公开渠道被勾选的比例。</dd>
-<dt>空白栏目</dt><dd>主动公开的已列入事项中，截至统计期末没有任何一条公开记录的事项个数（分母为主动公开事项数）；达到 5 个即有单项否决风险。</dd>
-<dt>应更新未更新</dt><dd>有公开记录的主动公开事项中，最近一次公开早于其更新要求的事项个数：定期公开的事项须在上一个期限之后有新的公开，动态要闻类 2 周内、通知公告类和政策文件类 6 个月内须有更新，其他事项默认 180 天；其中动态要闻、通知公告、政策文件类达到 5 个，或全部达到 10 个，即有单项否决风险。</dd>
+<dt>空白栏目</dt><dd>主动公开的已列入事项中，台账里截至判断日没有任何一条公开记录的事项个数（分母为主动公开事项数）；达到 {} 个即有单项否决风险。</dd>
+<dt>应更新未更新</dt><dd>有公开记录、且有更新要求（栏目类别、定期公开或可解析的公开时限）的主动公开事项中，最近一次公开早于要求的事项个数：动态要闻类 2 周内、通知公告类和政策文件类 6 个月内须有更新，定期公开的事项须在上一个期限之后有新的公开，其他事项 {} 天内；其中动态要闻、通知公告、政策文件类达到 {} 个，或全部达到 {} 个，即有单项否决风险。</dd>
 <dt>按时公开</dt><dd>统计期内形成的信息中，在公开时限（按国务院办公厅节假日安排的工作日计算）之内公开的记录比例。</dd>
+<dt>判断日</dt><dd>统计期末；台账只到更早的日子（如年中自查）时，按台账截至的那一天判断空白栏目和应更新未更新。</dd>
 <dt>单项否决风险</dt><dd>按《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）“栏目不更新”“空白栏目”的否决线（超过（含）5 个或 10 个）判断，提示该单位若受检将被判为不合格。</dd>
-</dl>)";
+</dl>)",
+                       veto_blank, stale_days, veto_short_cycle, veto_not_updated);
+}
 
 constexpr std::string_view style = R"(
 :root{--ink:#1d2733;--line:#c9d1db;--muted:#5b6675;--accent:#b2202a}
@@ -131,8 +135,9 @@ std::string report_html(const ReportInput& input) {
     html += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
     html += "<title>" + escape_html(input.title) + "</title><style>" + std::string(style) + "</style></head><body>\n";
     html += "<h1>" + escape_html(input.title) + "</h1>";
-    html += fmt::format(R"(<p class="muted">统计期间 {}（{} 至 {}）· 数据截至 {} · 共 {} 个单位</p>)", escape_html(cov.period.label),
-                        format_date(cov.period.from), format_date(cov.period.to), escape_html(input.as_of), cov.units.size());
+    html += fmt::format(R"(<p class="muted">统计期间 {}（{} 至 {}）· 数据截至 {} · 判断日 {} · 共 {} 个单位</p>)",
+                        escape_html(cov.period.label), format_date(cov.period.from), format_date(cov.period.to), escape_html(input.as_of),
+                        format_date(cov.judged_on), cov.units.size());
     html += R"(<nav class="noprint"><a href="#summary">汇总表</a><a href="#heat">领域热力图</a><a href="#trend">变化趋势</a><a href="#units">各单位情况</a></nav>)";
 
     html += R"(<div class="cards">)";
@@ -156,7 +161,7 @@ std::string report_html(const ReportInput& input) {
         html += fmt::format(R"(<td class="num">{}</td><td class="num">{}</td><td class="veto">{}</td></tr>)", u->missing.size(),
                             u->late.size(), escape_html(veto_reasons(*u)));
     }
-    html += "</tbody></table>\n" + std::string(legend);
+    html += "</tbody></table>\n" + legend(input.stale_days);
 
     html += R"(<h2 id="heat">领域热力图</h2><p class="muted">每格为该单位在该领域的目录覆盖率；灰色表示该单位在该领域无适用事项或已说明未涉及。</p>)";
     html += R"(<table class="heat"><thead><tr><th>单位</th>)";

@@ -211,9 +211,17 @@ TEST_CASE("the worked county: the year-end round restates the mid-year one, and 
     CHECK(at_risk < 18);
     CHECK(json["rollup"]["at_risk"] == at_risk);
 
-    // The mid-year snapshot is still there, with the mid-year ledger's figures.
+    // The mid-year snapshot is still there, with the figures of the mid-year round alone (judged on
+    // 30 June, the day its ledgers run to).
     auto history = nlohmann::json::parse(run_gkml({"history", "--db", both, "--unit", "230522203000", "--format", "json"}).out);
     REQUIRE(history.size() == 4);
     CHECK(history[1]["source"] == county + "2025-06/ledgers/230522203000-2025-06.xml");
-    CHECK(history[1]["timeliness"]["den"] < history[3]["timeliness"]["den"]);
+    auto midyear = (ws.dir / "midyear.db").string();
+    REQUIRE(ingest(midyear, "2025年中自查", "2025-06/").exit_code == 0);
+    auto alone = nlohmann::json::parse(run_gkml({"coverage", "--db", midyear, "--unit", "230522203000", "--format", "json"}).out);
+    CHECK(alone["period"]["judged_on"] == "2025-06-30");
+    for (const char* figure : {"catalog", "elements", "channels", "blank", "not_updated", "timeliness"}) {
+        INFO(figure);
+        CHECK(history[1][figure] == alone["units"][0][figure]);
+    }
 }

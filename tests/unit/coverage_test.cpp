@@ -31,7 +31,7 @@ struct County {
     std::vector<gkml::Record> fenggang_records =
         gkml::parse_ledger_csv(*gkml::read_file(fixture("fenggang-ledger.csv")), "f")->front().records;
     gkml::Calendar calendar = *gkml::load_calendar(source("catalogs/calendar"));
-    gkml::CoverageOptions options{*gkml::parse_period("2024"), 180, ""};
+    gkml::CoverageOptions options{*gkml::parse_period("2024"), 180, "", {}};
 
     const gkml::Unit& unit(const char* code) const { return *std::ranges::find(units, code, &gkml::Unit::code); }
     gkml::UnitCoverage of_xinglong(const gkml::Catalog& catalog) const {
@@ -126,13 +126,13 @@ TEST_CASE("one field only, and a quarter as the period", "[coverage]") {
     CHECK(c.figures.catalog == Ratio{2, 2});
     CHECK(c.figures.timeliness == Ratio{1, 2});
     CHECK(c.missing.empty());
-    county.options = {*gkml::parse_period("2024-Q4"), 180, ""};
+    county.options = {*gkml::parse_period("2024-Q4"), 180, "", {}};
     auto q4 = county.of_xinglong(county.xinglong);
     CHECK(q4.figures.timeliness == Ratio{1, 1});  // r9 (formed 12-20, due 2025-01-20) is the only Q4 record with a due date
     CHECK(q4.figures.not_updated == Ratio{2, 4});
     // By 2024-03-31 nothing was ever published for 21-001 and 21-002: blank. 20-001 has its record of
     // December 2023: a column with content, not blank, and inside 180 days.
-    county.options = {*gkml::parse_period("2024-Q1"), 180, ""};
+    county.options = {*gkml::parse_period("2024-Q1"), 180, "", {}};
     auto q1 = county.of_xinglong(county.xinglong);
     CHECK(q1.figures.blank == Ratio{2, 4});
     CHECK(ids(q1.blank) == std::vector<std::string>{"21-001", "21-002"});
@@ -236,8 +236,8 @@ TEST_CASE("a county of forty townships gives, unit by unit, what each unit alone
 
 namespace {
 
-// A standard of `n` proactive items with a standing rule, of which the unit holds all.
-gkml::Catalog standing_items(int n, gkml::CatalogKind kind) {
+// A standard of `n` proactive items with a standing rule (or `rule`), of which the unit holds all.
+gkml::Catalog standing_items(int n, gkml::CatalogKind kind, gkml::RuleKind rule = gkml::Standing{}) {
     gkml::Catalog catalog;
     catalog.kind = kind;
     catalog.id = "veto-standard";
@@ -250,7 +250,7 @@ gkml::Catalog standing_items(int n, gkml::CatalogKind kind) {
         item.category = "栏目";
         item.name = fmt::format("事项{}", i);
         item.elements = {gkml::Element{"内容", gkml::ElementMark::required}};
-        item.time_limit = gkml::TimeLimit{"长期", {gkml::Clause{"", gkml::Standing{}, {}}}, false};
+        item.time_limit = gkml::TimeLimit{"长期", {gkml::Clause{"", rule, {}}}, false};
         item.mode = gkml::Mode{true, false};
         field.items.push_back(std::move(item));
     }
@@ -297,4 +297,50 @@ TEST_CASE("five blank columns, five policy columns or ten stale ones put a unit 
     auto policy = gkml::coverage_of(unit, catalog, standard, std::vector(records.begin(), records.begin() + 5), county.calendar, lenient);
     CHECK(policy.figures.not_updated == Ratio{5, 5});
     CHECK(policy.veto == gkml::VetoRisk{true, true, false});  // items 6–12 unpublished: blank as well
+}
+
+TEST_CASE("a mid-year self-check is judged at mid-year: blank and not updated as of the day it runs to", "[coverage]") {
+    County county;
+    county.options.judged_on = day("2024-06-30");
+    auto c = county.of_xinglong(county.xinglong);
+    CHECK(c.judged_on == day("2024-06-30"));
+    // 21-002's only record is of November: nothing yet on 30 June. 20-001's newest by then is
+    // 2023-12-05, before 2024-01-02 (180 days); 21-001 (news) last on 06-12, before 06-16 (2 weeks);
+    // 20-003 (policy) on 03-05, inside the 6 months back to 2023-12-31.
+    CHECK(ids(c.blank) == std::vector<std::string>{"21-002"});
+    CHECK(c.figures.blank == Ratio{1, 4});
+    CHECK(c.figures.not_updated == Ratio{2, 3});
+    REQUIRE(c.not_updated.size() == 2);
+    CHECK(c.not_updated[0].since == day("2024-01-02"));
+    CHECK(c.not_updated[1].since == day("2024-06-16"));
+    // Timeliness is of the period, whatever the day of judging.
+    CHECK(c.figures.timeliness == Ratio{4, 6});
+}
+
+TEST_CASE("six months back from a month's end is the end of that month, and a half-yearly rule has half a year", "[coverage]") {
+    County county;
+    gkml::Unit unit{"230522203000", "建设乡", gkml::Level::township, "230522", {}};
+    auto policy = standing_items(1, gkml::CatalogKind::standard);
+    policy.fields[0].items[0].column_kind = gkml::ColumnKind::policy;
+    auto catalog = standing_items(1, gkml::CatalogKind::unit);
+    auto published = [](const char* date) {
+        return std::vector{gkml::Record{"", "20-001", day(date), day(date), gkml::ChannelCode::website, "t", ""}};
+    };
+    county.options.judged_on = day("2024-06-30");
+    auto at_june = gkml::coverage_of(unit, catalog, policy, published("2023-12-31"), county.calendar, county.options);
+    CHECK(at_june.figures.not_updated == Ratio{0, 1});  // 31 Dec is inside "since 31 Dec"
+    CHECK(gkml::coverage_of(unit, catalog, policy, published("2023-12-30"), county.calendar, county.options).figures.not_updated ==
+          Ratio{1, 1});
+
+    // 每年…2次: due 2024-07-01 (30 June a Sunday) and 2024-12-31; judged on 31 December, something must
+    // have come out after 1 July.
+    auto half_yearly = standing_items(1, gkml::CatalogKind::standard, gkml::Periodic{gkml::Period::year, 2, 0, 0});
+    county.options.judged_on.reset();
+    catalog = standing_items(1, gkml::CatalogKind::unit, gkml::Periodic{gkml::Period::year, 2, 0, 0});
+    auto may = gkml::coverage_of(unit, catalog, half_yearly, published("2024-05-01"), county.calendar, county.options);
+    REQUIRE(may.not_updated.size() == 1);
+    CHECK(may.not_updated[0].rule == gkml::UpdateRule::periodic);
+    CHECK(may.not_updated[0].since == day("2024-07-02"));
+    CHECK(gkml::coverage_of(unit, catalog, half_yearly, published("2024-08-01"), county.calendar, county.options).figures.not_updated ==
+          Ratio{0, 1});
 }

@@ -22,6 +22,7 @@ gkml::ReportInput sample() {
     input.title = "友谊县基层政务公开标准目录落实情况";
     input.as_of = "2025-12-31";
     input.coverage.period = *gkml::parse_period("2025");
+    input.coverage.judged_on = input.coverage.period.to;
     auto good = township("230522100000", "友谊镇", 10, 10);
     auto poor = township("230522203000", "建设乡", 4, 10);
     poor.missing.push_back({"20-007", "20", "特困人员救助供养", "审核信息"});

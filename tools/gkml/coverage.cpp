@@ -53,7 +53,7 @@ std::expected<Audit, Error> open_audit(const AuditArgs& args) {
         if (args.unit.empty() || under_asked(unit.code)) units.push_back(unit);
     if (units.empty()) return std::unexpected(Error{ErrorKind::usage, "no unit " + args.unit + " in the database", "", 0});
     return Audit{std::move(*store), std::move(*standards), std::move(*calendar),
-                 CoverageOptions{*period, args.stale_days, args.field}, std::move(*registry), std::move(units)};
+                 CoverageOptions{*period, args.stale_days, args.field, {}}, std::move(*registry), std::move(units)};
 }
 
 namespace {
@@ -90,8 +90,9 @@ bool failing(const CoverageReport& now, std::optional<double> bar, const std::ve
                 failed = true;
             }
             if (was == before.end()) continue;
+            // A rate that fell; a count of blank or not-updated items that rose (as inspections count them).
             const auto& old = was->second->*figure.ratio;
-            if (old.value() && (figure.higher_is_better ? *value < *old.value() : *value > *old.value())) {
+            if (old.value() && (figure.higher_is_better ? *value < *old.value() : ratio.num > old.num)) {
                 std::cerr << "gkml: " << u.code << ' ' << u.name << ": " << figure.key << (figure.higher_is_better ? " fell" : " rose")
                           << " from " << shown(old) << " at snapshot " << baseline_id << " to " << shown(ratio) << '\n';
                 failed = true;
@@ -128,14 +129,15 @@ std::string summary_table(const CoverageReport& result) {
         missing += u->missing.size();
         late += u->late.size();
     }
-    rows.push_back(row("", "合计", result.total, std::to_string(missing), std::to_string(late), std::to_string(result.at_risk) + " 个"));
+    if (units.size() > 1)  // one unit's total would only repeat it
+        rows.push_back(row("", "合计", result.total, std::to_string(missing), std::to_string(late), std::to_string(result.at_risk) + " 个"));
     std::vector<Column> columns{{"代码", 12}, {"单位", 24}};
     for (const auto& figure : figure_info) columns.push_back({std::string(figure.name_zh), 12});
     for (auto title : {"缺失事项", "逾期记录", "否决风险"}) columns.push_back({title, 8});
     std::string legend;
     for (const auto* u : units)
         if (u->veto.any()) legend += "单项否决风险 " + u->name + "：" + veto_reasons(*u) + "\n";
-    return "统计期间 " + result.period.label + "\n" + render_table(columns, rows) + legend;
+    return "统计期间 " + result.period.label + judged_text(result) + "\n" + render_table(columns, rows) + legend;
 }
 
 int run_coverage(const CoverageArgs& args) {
@@ -172,7 +174,7 @@ void add_coverage(CLI::App& app, int& exit_code) {
     sub->add_option("--fail-under", args->fail_under, "Exit 1 when a unit's figure is under this ratio")->check(CLI::Range(0.0, 1.0));
     sub->add_option("--baseline", args->baseline, "Exit 1 when a unit's figure fell since this snapshot (see gkml history)");
     sub->footer("Figures: catalog, elements, channels, timeliness (higher is better); blank and not_updated (lower is better).\n"
-                "--fail-under bars the first four; --baseline also fails when blank or not_updated rose.");
+                "--fail-under bars the four rates; --baseline also fails when the count of blank or not-updated items rose.");
     sub->callback([args, &exit_code] { exit_code = run_coverage(*args); });
 }
 

@@ -46,6 +46,7 @@ int run_report(const ReportArgs& args) {
 
     ReportInput input;
     input.title = args.title.empty() ? default_title(audit->registry, audit->units) : args.title;
+    input.stale_days = audit->options.stale_days;
     input.coverage = roll_up(audit->options.period, std::move(*now), audit->registry);
     input.fields = std::move(*fields);
     auto snapshots = audit->store.snapshots();

@@ -8,14 +8,16 @@
 // - elements: over held items, the standard's required (●) 要素 the unit item lists (all 要素 where
 //   the standard marks none required) ÷ those 要素.
 // - channels: over held items, the standard's required (■) channels the unit item has ÷ those channels.
-// - blank (空白栏目): held proactive items with no disclosure published by the period's end ÷ held
+// Blank and not-updated are judged on one day, the period's end or, when the ledgers stop earlier,
+// the day they run to (CoverageOptions::judged_on):
+// - blank (空白栏目): held proactive items with no disclosure published by that day ÷ held
 //   proactive items. Lower is better.
 // - not_updated (应更新未更新): held proactive items whose newest disclosure (published by the period's
 //   end) is older than their update rule allows ÷ held proactive items with a disclosure and a rule to
-//   judge by. The rule: a periodic 公开时限, something published after the due date before the
-//   period's last one; a news column (动态要闻类), within 2 weeks of the period's end; a notice or
-//   policy column (通知公告类, 政策文件类), within 6 months; any other parsed 公开时限, within
-//   `stale_days`. Lower is better.
+//   judge by. The rule: a news column (动态要闻类), something within 2 weeks of that day; a notice or
+//   policy column (通知公告类, 政策文件类), within 6 months (a month's last day counting back to a
+//   month's last day); a periodic 公开时限, something after the due date before the last one due
+//   by that day; any other parsed 公开时限, within `stale_days`. Lower is better.
 // - timeliness: records formed in the period published on or before the due date their item's time
 //   limit sets from the formed date, on the holiday calendar ÷ records with a computable due date.
 // A unit at or over a veto threshold of the inspection (≥ 5 blank items, ≥ 5 news, notice or policy
@@ -122,6 +124,7 @@ struct UnitCoverage {
     std::string code;
     std::string name;
     Level level = Level::township;
+    Date judged_on;  // see CoverageOptions::judged_on
     Figures figures;
     std::vector<FieldFigures> fields;  // by code
     std::vector<ItemRef> missing;      // applicable, neither held nor justified not-applicable
@@ -147,8 +150,12 @@ std::optional<CoveragePeriod> parse_period(std::string_view text);
 
 struct CoverageOptions {
     CoveragePeriod period;
-    int stale_days = 180;  // 长期未更新 for items judged by neither a period nor a column kind
+    int stale_days = 180;  // 长期未更新 for items judged by neither a column kind nor a period
     std::string field;  // only this field; empty: all
+    // The day blank and not-updated are judged on (the inspection's 监测时间点): the period's end, or
+    // the day the ledgers run to where that is earlier (a mid-year self-check is judged at mid-year).
+    // coverage_in_store finds it in the store when it is not given.
+    std::optional<Date> judged_on;
 };
 
 // `unit` must have a level (provinces have none). `records` are the unit's ledger records.
@@ -179,6 +186,7 @@ struct AreaCoverage {
 
 struct CoverageReport {
     CoveragePeriod period;
+    Date judged_on;  // the units' (the latest of them); the period's end when there is none
     std::vector<UnitCoverage> units;  // by code
     Figures total;
     int at_risk = 0;
@@ -194,6 +202,10 @@ std::string coverage_to_json(const CoverageReport& report);
 
 // One row per unit (field empty) and per unit and field: numerators and denominators of every figure.
 std::string coverage_to_csv(const CoverageReport& report);
+
+// "，台账截至 2025-06-30，空白栏目和应更新未更新按这一天判断" when the figures are judged before the
+// period's end; empty otherwise.
+std::string judged_text(const CoverageReport& report);
 
 // Why a unit is flagged 单项否决风险, for an officer: "空白栏目 7 个（≥5）；…"; empty when it is not.
 std::string veto_reasons(const UnitCoverage& unit);

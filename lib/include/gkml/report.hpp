@@ -23,6 +23,7 @@ struct ReportInput {
     CoverageReport coverage;
     std::vector<FieldEntry> fields;  // the registry: column heads of the heat map
     std::vector<TrendPoint> trend;   // oldest first
+    int stale_days = CoverageOptions{}.stale_days;  // as the figures were computed, for the legend
 };
 
 std::string report_html(const ReportInput& input);
