@@ -295,7 +295,7 @@ TEST_CASE("the export reaching further wins whatever order they are ingested in,
     CHECK(in_order[0].title == "（已更正）");
 }
 
-TEST_CASE("an empty export with a span says nothing was published there; a span must run forwards", "[store][ledger]") {
+TEST_CASE("an empty export with a span says nothing was published there, and a span must run forwards", "[store][ledger]") {
     TempDb db;
     auto store = gkml::Store::open(db.file);
     REQUIRE(store);
