@@ -1,5 +1,7 @@
 #include "gkml/ledger.hpp"
 
+#include "gkml/units.hpp"
+
 #include <pugixml.hpp>
 
 #include <algorithm>
@@ -116,15 +118,6 @@ bool item_id_pattern(std::string_view s) {
     return std::ranges::all_of(s.substr(2), [](char c) { return alnum(c) || c == '_' || c == '-'; });
 }
 
-// [0-9]{6}([0-9]{3}([0-9]{3})?)?(-[0-9A-Za-z]{1,20})?
-bool unit_pattern(std::string_view s) {
-    auto dash = s.find('-');
-    auto code = s.substr(0, dash);
-    if (!(code.size() == 6 || code.size() == 9 || code.size() == 12) || !digits(code)) return false;
-    if (dash == std::string_view::npos) return true;
-    auto suffix = s.substr(dash + 1);
-    return !suffix.empty() && suffix.size() <= 20 && std::ranges::all_of(suffix, alnum);
-}
 
 // xs:date as YYYY-MM-DD exactly (no time zone, no surrounding space).
 std::optional<Date> plain_date(std::string_view s) {
@@ -204,7 +197,7 @@ bool plain_ledger(std::string_view xml, Ledger* out) {
         std::string_view name = a.name(), value = a.value();
         if (name == "xmlns" && !has_ns && value == "urn:gkml:ledger:1") {
             has_ns = true;
-        } else if (name == "unit" && !has_unit && unit_pattern(value)) {
+        } else if (name == "unit" && !has_unit && is_unit_code(value)) {
             has_unit = true;
             ledger.unit = value;
         } else if ((name == "from" || name == "to") && root.attribute(a.name()) == a) {  // present once
@@ -346,6 +339,18 @@ std::expected<std::vector<Ledger>, Error> parse_ledger_csv(std::string_view byte
         if (!formed_date || !published_date)
             return std::unexpected(invalid("not a date: \"" + (formed_date ? cell(published) : cell(formed)) + "\"", file, row.line));
         if (!channel_code) return std::unexpected(invalid("unknown channel \"" + cell(channel) + "\"", file, row.line));
+        // The rules the XSD holds an XML ledger to, for the same records in a CSV.
+        if (!is_unit_code(cell(unit)))
+            return std::unexpected(invalid("单位代码 \"" + cell(unit) + "\" 不是统计用区划代码（6、9 或 12 位数字，可带 -部门简称） / not a division code",
+                                           file, row.line));
+        if (!item_id_pattern(cell(item)))
+            return std::unexpected(invalid("事项编号 \"" + cell(item) + "\" 不是 FF-NNN 或 L-… 的形式 / not an item id", file, row.line));
+        auto control = [](const std::string& text) {
+            return std::ranges::any_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r'; });
+        };
+        if (control(cell(title)) || control(cell(url)))
+            return std::unexpected(invalid("标题或链接中有控制字符（多为复制粘贴带入），XML 台账不能保存 / control characters in the title or address",
+                                           file, row.line));
         auto& ledger = by_unit[cell(unit)];
         ledger.unit = cell(unit);
         ledger.records.push_back(Record{cell(id), cell(item), *formed_date, *published_date, *channel_code, cell(title), cell(url)});

@@ -67,6 +67,9 @@ std::expected<std::vector<Unit>, Error> parse_units_csv(std::string_view bytes, 
         auto unit_level = unit_level_from(cell(level));
         if (!unit_level) return std::unexpected(invalid("unknown level \"" + cell(level) + "\"", file, row.line));
         if (cell(code).empty()) return std::unexpected(invalid("a unit without a code", file, row.line));
+        if (!is_unit_code(cell(code)) || (!cell(parent).empty() && !is_unit_code(cell(parent))))
+            return std::unexpected(invalid("代码 \"" + cell(code) + "\"（或上级代码）不是统计用区划代码（6、9 或 12 位数字，可带 -部门简称） / not a division code",
+                                           file, row.line));
         out.push_back(Unit{cell(code), cell(name), *unit_level, cell(parent), {}});
     }
     return out;
@@ -79,6 +82,22 @@ std::expected<std::vector<Unit>, Error> read_units(const std::filesystem::path& 
     return parse_units_xml(*bytes, file.string());
 }
 
+namespace {
+
+bool digit(char c) { return c >= '0' && c <= '9'; }
+bool alnum(char c) { return digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+}  // namespace
+
+// [0-9]{6}([0-9]{3}([0-9]{3})?)?(-[0-9A-Za-z]{1,20})?
+bool is_unit_code(std::string_view s) {
+    auto dash = s.find('-');
+    auto code = s.substr(0, dash);
+    if (!(code.size() == 6 || code.size() == 9 || code.size() == 12) || !std::ranges::all_of(code, digit)) return false;
+    if (dash == std::string_view::npos) return true;
+    auto suffix = s.substr(dash + 1);
+    return !suffix.empty() && suffix.size() <= 20 && std::ranges::all_of(suffix, alnum);
+}
 std::vector<const Unit*> lineage(const std::vector<Unit>& units, std::string_view code) {
     std::vector<const Unit*> out;
     while (!code.empty() && out.size() <= units.size()) {

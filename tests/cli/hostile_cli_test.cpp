@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "run.hpp"
 
 using gkml::test::run_gkml;
@@ -195,4 +197,42 @@ TEST_CASE("a rewritten file keeps its permissions, a symlink stays a symlink, an
     // And a workbook leaves no scratch file anywhere.
     REQUIRE(run_gkml({"export", file, "-o", f.path("建设乡.xlsx")}, bounds).exit_code == 0);
     for (const auto& entry : fs::directory_iterator(f.dir)) CHECK_FALSE(entry.path().filename().string().starts_with(".gkml-xlsx-"));
+}
+
+TEST_CASE("a CMS's CSV ledger is held to the rules of the XML one: unit codes and item ids", "[cli][hostile]") {
+    Folder f;
+    auto traversal = f.write("units-path.csv", "单位代码,事项编号,形成日期,发布日期,发布渠道,标题\n../../etc/passwd,20-001,2025-01-06,2025-01-10,政府网站,低保\n");
+    auto ingest = run_gkml({"ingest", "--db", f.path("county.db"), traversal}, bounds);
+    CHECK(ingest.exit_code == 2);
+    CHECK(ingest.err.find("units-path.csv:2: 单位代码 \"../../etc/passwd\" 不是统计用区划代码") != std::string::npos);
+    std::string nul_item = "单位代码,事项编号,形成日期,发布日期,发布渠道,标题\n230522203000,20-0";
+    nul_item += '\0';
+    nul_item += "1,2025-01-06,2025-01-10,政府网站,低保\n";
+    auto item = run_gkml({"ingest", "--db", f.path("county.db"), f.write("item-nul.csv", nul_item)}, bounds);
+    CHECK(item.exit_code == 2);
+    CHECK(item.err.find("不是 FF-NNN 或 L-… 的形式") != std::string::npos);
+    auto units = f.write("units.csv", "代码,名称,层级,上级\n230522;DROP,建设乡,township,230522\n");
+    auto registry = run_gkml({"ingest", "--db", f.path("county.db"), "--units", units, traversal}, bounds);
+    CHECK(registry.exit_code == 2);
+    CHECK(registry.err.find("不是统计用区划代码") != std::string::npos);
+}
+
+TEST_CASE("five thousand duplicate ids are each reported at their own start tag", "[cli][hostile]") {
+    Folder f;
+    std::string catalog = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog xmlns=\"urn:gkml:catalog:1\" id=\"dup\" version=\"1\" kind=\"standard\">\n"
+                          "  <meta><title>重复编号</title></meta>\n  <field code=\"20\" name=\"社会救助\">\n";
+    for (int i = 0; i < 5001; ++i)
+        catalog += "    <item id=\"20-001\" levels=\"township\">\n      <category>类</category>\n      <name>事项</name>\n"
+                   "      <elements><element>内容</element></elements>\n    </item>\n";
+    catalog += "  </field>\n</catalog>\n";
+    auto run = run_gkml({"validate", "--format", "json", f.write("dup.xml", catalog)}, bounds);
+    CHECK(run.exit_code == 2);
+    auto found = nlohmann::json::parse(run.out);
+    std::size_t duplicates = 0;
+    for (const auto& d : found)
+        if (d["code"] == "GKML-E006") {
+            ++duplicates;
+            CHECK((d["line"].get<int>() - 5) % 5 == 0);  // an <item> start tag: lines 5, 10, 15 …
+        }
+    CHECK(duplicates == 5000);
 }

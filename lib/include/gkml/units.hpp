@@ -34,6 +34,10 @@ std::expected<std::vector<Unit>, Error> parse_units_csv(std::string_view bytes, 
 std::expected<std::vector<Unit>, Error> read_units(const std::filesystem::path& file);
 
 // The unit and its parents up the registry, nearest first; a parent missing from `units` ends the chain.
+// A unit code as the schemas take it: a 6-, 9- or 12-digit division code, for a department with
+// -简称 after it (230522-mzj).
+bool is_unit_code(std::string_view code);
+
 std::vector<const Unit*> lineage(const std::vector<Unit>& units, std::string_view code);
 
 // Province levels are not catalog levels; this is the name as units.xsd writes it.
