@@ -671,34 +671,32 @@ Diagnostic cell_warning(const ImportOptions& options, const Grid& grid, std::siz
 }
 
 // A cell's text as XML 1.0 can carry it: control characters other than tab and line breaks (a NUL
-// among them), U+FFFE and U+FFFF, and bytes that are not UTF-8 are taken out. What went, as U+XXXX.
-std::string xml_safe(std::string_view text, std::vector<std::string>& removed) {
-    std::string out;
-    out.reserve(text.size());
+// among them), U+FFFE and U+FFFF, and bytes that are not UTF-8 are taken out. What went, as U+XXXX;
+// with no `removed` to fill, only whether anything would go.
+bool xml_safe(std::string_view text, std::string* out, std::vector<std::string>* removed) {
+    bool changed = false;
     for (std::int32_t i = 0, n = static_cast<std::int32_t>(text.size()); i < n;) {
         std::int32_t start = i;
         UChar32 c;
         U8_NEXT(text.data(), i, n, c);
         bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c != 0xFFFE && c != 0xFFFF);
         if (allowed) {
-            out.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+            if (out) out->append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
             continue;
         }
+        changed = true;
+        if (!removed) return true;
         char code[16];
         std::snprintf(code, sizeof code, c < 0 ? "0x%02X" : "U+%04X", c < 0 ? static_cast<unsigned char>(text[static_cast<std::size_t>(start)]) : c);
-        if (std::ranges::find(removed, code) == removed.end()) removed.emplace_back(code);
+        if (std::ranges::find(*removed, code) == removed->end()) removed->emplace_back(code);
     }
-    return out;
+    return changed;
 }
 
-// The grid with every cell made safe for XML, each cell that changed named in a warning.
+// The grid with every cell made safe for XML, each cell that changed named in a warning; the grid
+// itself (no copy) when every cell already is.
 const Grid& xml_safe(const Grid& grid, Grid& copy, const ImportOptions& options, Imported& result) {
-    auto unsafe = [](const std::string& cell) {
-        return std::ranges::any_of(cell, [](char ch) {
-            auto c = static_cast<unsigned char>(ch);
-            return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x80;
-        });
-    };
+    auto unsafe = [](const std::string& cell) { return xml_safe(cell, nullptr, nullptr); };
     bool any = std::ranges::any_of(grid.rows, [&](const auto& row) { return std::ranges::any_of(row, unsafe); });
     if (!any) return grid;
     copy = grid;
@@ -707,8 +705,8 @@ const Grid& xml_safe(const Grid& grid, Grid& copy, const ImportOptions& options,
             auto& cell = copy.rows[r][c];
             if (!unsafe(cell)) continue;
             std::vector<std::string> removed;
-            auto safe = xml_safe(cell, removed);
-            if (removed.empty()) continue;
+            std::string safe;
+            xml_safe(cell, &safe, &removed);
             std::string list;
             for (const auto& code : removed) list += (list.empty() ? "" : " ") + code;
             result.diagnostics.push_back(cell_warning(options, copy, r, c,
