@@ -294,7 +294,10 @@ std::expected<Ledger, Error> parse_ledger_xml(std::string_view xml, std::string_
     for (auto [name, date] : {std::pair{"from", &ledger.from}, std::pair{"to", &ledger.to}})
         if (auto a = root.attribute(name)) {
             *date = xs_date(a.value());
-            if (!*date) return std::unexpected(invalid(std::string("@") + name + " is not a date: " + a.value(), file, 0));
+            if (!*date)
+                return std::unexpected(invalid(std::string("台账的 ") + name + " 不是日期（应为 2025-01-01 的形式）：" + a.value() + " / @" + name +
+                                                   " is not a date",
+                                               file, 0));
         }
     if (ledger.from && ledger.to && *ledger.from > *ledger.to)
         return std::unexpected(invalid("台账的起始日期（from）晚于截止日期（to） / @from is after @to", file, 0));
