@@ -541,10 +541,9 @@ std::vector<Diagnostic> check_before_writing(const Catalog& catalog, std::string
     DocumentKind kind;
     auto out = schemas.check(xml, file, kind);
     if (has_errors(out)) return out;
-    for (auto& d : check_catalog(catalog, context)) {
-        d.file = std::string(file);
-        out.push_back(std::move(d));
-    }
+    // The rules point at where each item came from (a workbook's row, a source file's line): the file
+    // about to be written does not exist yet.
+    for (auto& d : check_catalog(catalog, context)) out.push_back(std::move(d));
     return out;
 }
 
