@@ -32,6 +32,88 @@ inline bool is_utf8_name(std::string_view name) {
     return lower == "utf-8" || lower == "utf8";
 }
 
+// What no catalog, ledger or unit registry comes near, and what makes a parser slow beyond measure:
+// libxml2 joins a text by re-measuring it (quadratic: 51 MB of text in one element takes minutes)
+// and compares each attribute with every earlier one (200 000 attributes: 12 s).
+struct XmlLimits {
+    std::size_t max_text = std::size_t{1} << 20;  // bytes of text in one element (comments do not split it)
+    std::size_t max_attributes = 256;             // on one element
+    std::size_t max_depth = 256;                  // elements open at once (libxml2's own limit)
+};
+
+// One pass from the root's start tag: text, attributes and nesting counted, not parsed. Markup the
+// scan does not understand is left to the parser, which reports it with its line.
+inline std::optional<Diagnostic> beyond_limits(std::string_view xml, std::size_t root, std::string_view file,
+                                               const XmlLimits& limits = {}) {
+    auto refuse = [&](std::size_t at, const std::string& zh, const std::string& en) {
+        int line = 1 + static_cast<int>(std::count(xml.begin(), xml.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        return Diagnostic{"GKML-E008", Severity::error, std::string(file), line, 1, zh, en,
+                          "这不像目录、台账或单位文件；请检查是否选错了文件，或文件已被其他程序改坏。"};
+    };
+    auto too_much_text = [&](std::size_t at) {
+        auto mb = std::to_string(limits.max_text >> 20);
+        return refuse(at, "一个元素中的文字超过 " + mb + " MB", "more than " + mb + " MB of text in one element");
+    };
+    std::size_t text = 0, depth = 0, i = root;
+    const std::size_t n = xml.size();
+    while (i < n) {
+        if (xml[i] != '<') {
+            auto next = std::min(xml.find('<', i), n);
+            text += next - i;
+            if (text > limits.max_text)
+                return too_much_text(i);
+            i = next;
+            continue;
+        }
+        std::string_view rest = xml.substr(i);
+        if (rest.starts_with("<!--")) {
+            i = std::min(xml.find("-->", i + 4), n);
+            i = i == n ? n : i + 3;
+        } else if (rest.starts_with("<![CDATA[")) {
+            auto end = std::min(xml.find("]]>", i + 9), n);
+            text += end - (i + 9);
+            if (text > limits.max_text)
+                return too_much_text(i);
+            i = end == n ? n : end + 3;
+        } else if (rest.starts_with("<?")) {
+            i = std::min(xml.find("?>", i + 2), n);
+            i = i == n ? n : i + 2;
+        } else {
+            // A start or end tag: to its '>' outside quotes, counting attributes by their '='.
+            const bool closing = rest.starts_with("</");
+            std::size_t attributes = 0, j = i + 1;
+            char quote = 0;
+            for (; j < n; ++j) {
+                char c = xml[j];
+                if (quote) {
+                    if (c == quote) quote = 0;
+                } else if (c == '"' || c == '\'') {
+                    quote = c;
+                } else if (c == '=') {
+                    ++attributes;
+                } else if (c == '>') {
+                    break;
+                }
+            }
+            if (attributes > limits.max_attributes)
+                return refuse(i, "一个元素有 " + std::to_string(attributes) + " 个属性（上限 " +
+                                     std::to_string(limits.max_attributes) + "）",
+                              std::to_string(attributes) + " attributes on one element (limit " +
+                                  std::to_string(limits.max_attributes) + ")");
+            const bool empty = j < n && j > i && xml[j - 1] == '/';
+            if (closing) {
+                if (depth) --depth;
+            } else if (!empty && ++depth > limits.max_depth) {
+                return refuse(i, "元素嵌套超过 " + std::to_string(limits.max_depth) + " 层",
+                              "elements nested deeper than " + std::to_string(limits.max_depth));
+            }
+            text = 0;
+            i = j < n ? j + 1 : n;
+        }
+    }
+    return std::nullopt;
+}
+
 // Before parsing: refuse what no catalog needs and every attack uses (DTDs, entity declarations).
 inline std::optional<Diagnostic> screen(std::string_view xml, std::string_view file) {
     auto bad = [&](std::string code, std::string zh, std::string en, std::string hint, int line = 1) {
@@ -71,7 +153,8 @@ inline std::optional<Diagnostic> screen(std::string_view xml, std::string_view f
         if (i == std::string_view::npos) break;
         ++i;
     }
-    return std::nullopt;
+    if (i == std::string_view::npos) return std::nullopt;  // no root element: the parser says so
+    return beyond_limits(xml, i, file);
 }
 
 }  // namespace gkml

@@ -236,3 +236,34 @@ TEST_CASE("five thousand duplicate ids are each reported at their own start tag"
         }
     CHECK(duplicates == 5000);
 }
+
+TEST_CASE("an element with 200 000 attributes or 51 MB of text is refused in one pass by every reader, a long title is not",
+          "[cli][hostile]") {
+    Folder f;
+    auto catalog = [](const std::string& root_attributes, const std::string& title) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog xmlns=\"urn:gkml:catalog:1\" id=\"big\" version=\"1\" "
+               "kind=\"standard\"" + root_attributes + ">\n  <meta><title>" + title + "</title></meta>\n"
+               "  <field code=\"20\" name=\"社会救助\">\n    <item id=\"20-001\" levels=\"township\">\n      <category>类</category>\n"
+               "      <name>事项</name>\n      <elements><element>内容</element></elements>\n    </item>\n  </field>\n</catalog>\n";
+    };
+    std::string attributes;
+    for (int i = 0; i < 200000; ++i) attributes += " a" + std::to_string(i) + "=\"x\"";
+    const std::string wide = catalog(attributes, "属性"), long_text = catalog("", repeat("深", 51 * 1024 * 1024 / 3));
+    for (const auto& [name, content, said] : {std::tuple{"attributes.xml", wide, "一个元素有 200004 个属性（上限 256）"},
+                                              std::tuple{"text.xml", long_text, "一个元素中的文字超过 1 MB"}}) {
+        auto file = f.write(name, content);
+        auto validate = run_gkml({"validate", file}, bounds);
+        CHECK(validate.exit_code == 2);
+        CHECK(validate.out.find(std::string("GKML-E008: ") + said) != std::string::npos);
+        auto ingest = run_gkml({"ingest", "--db", f.path("county.db"), file}, bounds);
+        CHECK((ingest.out + ingest.err).find(said) != std::string::npos);
+        CHECK((ingest.out + ingest.err).find("1 invalid") != std::string::npos);
+        auto format = run_gkml({"format", file}, bounds);
+        CHECK(format.exit_code == 2);
+        CHECK(format.err.find(said) != std::string::npos);
+        CHECK(gkml::test::slurp(file) == content);
+    }
+    // A title of 300 000 characters (900 KB) is long, but a catalog may have it.
+    auto fine = run_gkml({"validate", f.write("long-title.xml", catalog("", repeat("长", 300000)))}, bounds);
+    CHECK(fine.out.find("GKML-E008") == std::string::npos);
+}
