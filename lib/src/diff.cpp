@@ -367,6 +367,7 @@ CatalogDiff diff_catalogs(const Catalog& old_catalog, const Catalog& new_catalog
         const auto& field = field_of(a.in_old ? old_catalog : new_catalog, a.item).code;
         if (wanted(field)) out.ambiguous.push_back(a);
     }
+    out.names_compared = matching.names_compared;
     return out;
 }
 

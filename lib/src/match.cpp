@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <regex>
+#include <unordered_map>
 
 #include "gkml/diff.hpp"
 #include "gkml/text.hpp"
@@ -32,19 +33,6 @@ struct Scored {
     std::size_t other;
     double score;
 };
-
-// For each item of one side, its candidates on the other side at or above the threshold, best first.
-std::vector<std::vector<Scored>> candidates_of(const std::vector<std::vector<double>>& scores, std::size_t cols,
-                                               bool by_row, double threshold) {
-    std::size_t rows = scores.size();
-    std::vector<std::vector<Scored>> out(by_row ? rows : cols);
-    for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t c = 0; c < cols; ++c)
-            if (scores[r][c] >= threshold) out[by_row ? r : c].push_back({by_row ? c : r, scores[r][c]});
-    for (auto& list : out)
-        std::stable_sort(list.begin(), list.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
-    return out;
-}
 
 // The single best candidate, or nothing when several lie within the margin of the best.
 std::optional<std::size_t> unique_best(const std::vector<Scored>& list, double margin) {
@@ -79,22 +67,65 @@ std::string normalized_name(std::string_view text) {
     return out;
 }
 
-double text_similarity(std::string_view a, std::string_view b) {
-    if (a.empty() && b.empty()) return 1.0;
-    std::size_t common = 0, total = 0;
-    for (const auto& piece : diff_text(a, b)) {
-        auto chars = static_cast<std::size_t>(std::ranges::count_if(piece.text, [](char c) { return (c & 0xC0) != 0x80; }));
-        total += piece.kind == TextPiece::same ? 2 * chars : chars;
-        if (piece.kind == TextPiece::same) common += 2 * chars;
+namespace {
+
+std::vector<UChar32> code_points(std::string_view text) {
+    std::vector<UChar32> out;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+    const auto length = static_cast<int32_t>(text.size());
+    for (int32_t i = 0; i < length;) {
+        UChar32 c;
+        U8_NEXT(bytes, i, length, c);
+        out.push_back(c);
     }
-    return total == 0 ? 1.0 : static_cast<double>(common) / static_cast<double>(total);
+    return out;
 }
 
-double name_similarity(const Item& a, const Item& b) {
-    return (text_similarity(normalized_name(a.category), normalized_name(b.category)) +
-            2 * text_similarity(normalized_name(a.name), normalized_name(b.name))) /
-           3;
+// 2 × the longest common subsequence / both lengths, on code points: what diff_text's pieces add up
+// to (common prefix and suffix first; past 4 000 000 cells of the middle, the middle counts as replaced).
+double similarity(const std::vector<UChar32>& a, const std::vector<UChar32>& b) {
+    if (a.empty() && b.empty()) return 1.0;
+    std::size_t prefix = 0;
+    while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
+    std::size_t suffix = 0;
+    while (suffix < a.size() - prefix && suffix < b.size() - prefix && a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix])
+        ++suffix;
+    std::size_t n = a.size() - prefix - suffix, m = b.size() - prefix - suffix, common = prefix + suffix;
+    if (n && m && n * m <= 4'000'000) {
+        std::vector<std::uint32_t> row(m + 1, 0), next(m + 1, 0);
+        for (std::size_t i = n; i-- > 0;) {
+            for (std::size_t j = m; j-- > 0;)
+                next[j] = a[prefix + i] == b[prefix + j] ? row[j + 1] + 1 : std::max(row[j], next[j + 1]);
+            std::swap(row, next);
+        }
+        common += row[0];
+    }
+    return 2.0 * static_cast<double>(common) / static_cast<double>(a.size() + b.size());
 }
+
+// The best similarity two texts of these lengths could have.
+double at_most(std::size_t a, std::size_t b) {
+    return a + b == 0 ? 1.0 : 2.0 * static_cast<double>(std::min(a, b)) / static_cast<double>(a + b);
+}
+
+// An item's names, normalized once: a pair of catalogs compares each with many others.
+struct Names {
+    std::vector<UChar32> category, name;
+    explicit Names(const Item& item)
+        : category(code_points(normalized_name(item.category))), name(code_points(normalized_name(item.name))) {}
+    double similarity_to(const Names& other) const {
+        return (similarity(category, other.category) + 2 * similarity(name, other.name)) / 3;
+    }
+    double at_most_to(const Names& other) const {
+        return (at_most(category.size(), other.category.size()) + 2 * at_most(name.size(), other.name.size())) / 3;
+    }
+};
+
+}  // namespace
+
+double text_similarity(std::string_view a, std::string_view b) { return similarity(code_points(a), code_points(b)); }
+
+double name_similarity(const Item& a, const Item& b) { return Names(a).similarity_to(Names(b)); }
 
 Matching match_items(const Catalog& old_catalog, const Catalog& new_catalog, const MatchOptions& options) {
     Matching out;
@@ -118,29 +149,68 @@ Matching match_items(const Catalog& old_catalog, const Catalog& new_catalog, con
     for (auto pos : positions(new_catalog))
         if (!new_taken[pos]) new_left.push_back(pos);
 
+    // Renames: an unpaired id whose item is, apart from the id, an unpaired item of the other side.
     std::vector<bool> old_done(old_left.size()), new_done(new_left.size());
+    std::unordered_map<std::string, std::vector<std::size_t>> new_by_names;
+    auto names_key = [](const Item& item) { return item.category + '\x1f' + item.name; };
+    for (std::size_t n = 0; n < new_left.size(); ++n)
+        if (const auto& b = item_at(new_catalog, new_left[n]); has_usable_id(b)) new_by_names[names_key(b)].push_back(n);
     for (std::size_t o = 0; o < old_left.size(); ++o) {
         const auto& a = item_at(old_catalog, old_left[o]);
         if (!has_usable_id(a)) continue;
-        for (std::size_t n = 0; n < new_left.size(); ++n) {
-            const auto& b = item_at(new_catalog, new_left[n]);
-            if (new_done[n] || !has_usable_id(b) || !same_but_id(a, b)) continue;
+        auto bucket = new_by_names.find(names_key(a));
+        if (bucket == new_by_names.end()) continue;
+        for (auto n : bucket->second) {
+            if (new_done[n] || !same_but_id(a, item_at(new_catalog, new_left[n]))) continue;
             out.pairs.push_back({old_left[o], new_left[n], MatchKind::renamed, 1.0});
             old_done[o] = new_done[n] = true;
             break;
         }
     }
 
-    std::vector<std::vector<double>> scores(old_left.size(), std::vector<double>(new_left.size(), 0.0));
+    // By name, where one side has no usable id. First names equal once normalized, one on each side;
+    // then candidates at or above the threshold, best first, unless that means too many comparisons.
+    std::vector<bool> new_has_id(new_left.size());
+    for (std::size_t n = 0; n < new_left.size(); ++n) new_has_id[n] = has_usable_id(item_at(new_catalog, new_left[n]));
+    std::vector<bool> old_has_id(old_left.size());
+    for (std::size_t o = 0; o < old_left.size(); ++o) old_has_id[o] = has_usable_id(item_at(old_catalog, old_left[o]));
+    auto normalized = [](const Item& item) { return normalized_name(item.category) + '\x1f' + normalized_name(item.name); };
+    std::unordered_map<std::string, std::pair<std::vector<std::size_t>, std::vector<std::size_t>>> same_names;
     for (std::size_t o = 0; o < old_left.size(); ++o)
+        if (!old_done[o]) same_names[normalized(item_at(old_catalog, old_left[o]))].first.push_back(o);
+    for (std::size_t n = 0; n < new_left.size(); ++n)
+        if (!new_done[n]) same_names[normalized(item_at(new_catalog, new_left[n]))].second.push_back(n);
+    for (const auto& [name, sides] : same_names) {
+        if (sides.first.size() != 1 || sides.second.size() != 1) continue;
+        auto o = sides.first[0], n = sides.second[0];
+        if (old_has_id[o] && new_has_id[n]) continue;
+        out.pairs.push_back({old_left[o], new_left[n], MatchKind::name, 1.0});
+        old_done[o] = new_done[n] = true;
+    }
+    std::vector<std::vector<Scored>> for_old(old_left.size()), for_new(new_left.size());
+    std::vector<std::optional<Names>> old_names(old_left.size()), new_names(new_left.size());
+    std::size_t old_open = 0, new_open = 0;
+    for (std::size_t o = 0; o < old_left.size(); ++o)
+        if (!old_done[o]) old_names[o].emplace(item_at(old_catalog, old_left[o])), ++old_open;
+    for (std::size_t n = 0; n < new_left.size(); ++n)
+        if (!new_done[n]) new_names[n].emplace(item_at(new_catalog, new_left[n])), ++new_open;
+    out.names_compared = old_open * new_open <= options.max_comparisons;
+    for (std::size_t o = 0; o < old_left.size() && out.names_compared; ++o) {
+        if (old_done[o]) continue;
         for (std::size_t n = 0; n < new_left.size(); ++n) {
-            const auto& a = item_at(old_catalog, old_left[o]);
-            const auto& b = item_at(new_catalog, new_left[n]);
-            bool by_name = !has_usable_id(a) || !has_usable_id(b);
-            if (!old_done[o] && !new_done[n] && by_name) scores[o][n] = name_similarity(a, b);
+            if (new_done[n] || (old_has_id[o] && new_has_id[n])) continue;
+            if (old_names[o]->at_most_to(*new_names[n]) < options.threshold) continue;
+            double score = old_names[o]->similarity_to(*new_names[n]);
+            if (score < options.threshold) continue;
+            for_old[o].push_back({n, score});
+            for_new[n].push_back({o, score});
         }
-    auto for_old = candidates_of(scores, new_left.size(), true, options.threshold);
-    auto for_new = candidates_of(scores, new_left.size(), false, options.threshold);
+    }
+    auto best_first = [](std::vector<Scored>& list) {
+        std::stable_sort(list.begin(), list.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+    };
+    std::ranges::for_each(for_old, best_first);
+    std::ranges::for_each(for_new, best_first);
     for (std::size_t o = 0; o < old_left.size(); ++o) {
         auto best = unique_best(for_old[o], options.margin);
         if (best && unique_best(for_new[*best], options.margin) == o) {

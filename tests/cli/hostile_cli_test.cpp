@@ -7,6 +7,7 @@
 #include <utime.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -266,4 +267,42 @@ TEST_CASE("an element with 200 000 attributes or 51 MB of text is refused in one
     // A title of 300 000 characters (900 KB) is long, but a catalog may have it.
     auto fine = run_gkml({"validate", f.write("long-title.xml", catalog("", repeat("长", 300000)))}, bounds);
     CHECK(fine.out.find("GKML-E008") == std::string::npos);
+}
+
+namespace {
+
+// A catalog of n items in field 20, each with its id and 二级事项 made by the callers.
+std::string many_items(int n, const std::function<std::string(int)>& id, const std::function<std::string(int)>& name) {
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog xmlns=\"urn:gkml:catalog:1\" id=\"many\" version=\"1\" "
+                      "kind=\"standard\">\n  <meta><title>大目录</title></meta>\n  <field code=\"20\" name=\"社会救助\">\n";
+    for (int i = 0; i < n; ++i)
+        out += "    <item id=\"" + id(i) + "\" levels=\"township\"><category>最低生活保障</category><name>" + name(i) +
+               "</name><elements><element>内容</element></elements></item>\n";
+    return out + "  </field>\n</catalog>\n";
+}
+
+}  // namespace
+
+TEST_CASE("a diff of 100 000 items, of 20 000 renumbered ones, or of 20 000 without ids stays in its bounds", "[cli][hostile]") {
+    Folder f;
+    auto local = [](int i) { return "L-" + std::to_string(i); };
+    auto name = [](int i) { return "办事指南" + std::to_string(i); };
+    auto edited = [](int i) { return "办事指南" + std::to_string(i) + (i % 7 == 0 ? "改" : ""); };
+    auto big = run_gkml({"diff", f.write("a.xml", many_items(100000, local, name)), f.write("b.xml", many_items(100000, local, edited))},
+                        bounds);
+    CHECK(big.exit_code == 1);
+    CHECK(big.out.find("0 added, 0 removed, 14286 changed") != std::string::npos);
+    // Every id changed, nothing else: each item is found again as a rename, without a table of all pairs.
+    auto renumbered = run_gkml({"diff", f.write("c.xml", many_items(20000, local, name)),
+                                f.write("d.xml", many_items(20000, [](int i) { return "L-x" + std::to_string(i); }, name))},
+                               bounds);
+    CHECK(renumbered.exit_code == 1);
+    CHECK(renumbered.out.find("0 added, 0 removed, 20000 changed") != std::string::npos);
+    // No usable ids and every name changed: 400 000 000 comparisons are not made, and the output says so.
+    auto none = [](int i) { return "n" + std::to_string(i); };
+    auto renamed = [](int i) { return "救助事项" + std::to_string(i * 3); };
+    auto unnumbered = run_gkml({"diff", f.write("e.xml", many_items(20000, none, name)), f.write("g.xml", many_items(20000, none, renamed))},
+                               bounds);
+    CHECK(unnumbered.exit_code == 1);
+    CHECK(unnumbered.out.find("只把规范化后名称完全相同的配成对") != std::string::npos);
 }

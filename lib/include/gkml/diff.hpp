@@ -82,6 +82,7 @@ struct CatalogDiff {
     std::vector<HeaderChange> header;
     std::vector<ItemChange> items;  // sorted by id; matched items only when something changed
     std::vector<Ambiguity> ambiguous;
+    bool names_compared = true;  // see Matching::names_compared
     bool empty() const { return header.empty() && items.empty() && ambiguous.empty(); }
 };
 

@@ -48,11 +48,14 @@ struct Matching {
     std::vector<ItemPos> only_old;   // unpaired, ambiguous ones included
     std::vector<ItemPos> only_new;
     std::vector<Ambiguity> ambiguous;
+    bool names_compared = true;  // false: too many unpaired items; only names equal once normalized were paired
 };
 
 struct MatchOptions {
     double threshold = 0.8;  // least name similarity for a pair
     double margin = 0.05;    // candidates closer than this to the best one make the match ambiguous
+    // Unpaired old × new items compared by name at most (about 150 ns each); beyond, only equal names pair.
+    std::size_t max_comparisons = 20'000'000;
 };
 
 // An id that identifies an item across catalogs: FF-NNN or L-…; imported tables may carry none.
@@ -68,7 +71,8 @@ double text_similarity(std::string_view a, std::string_view b);
 double name_similarity(const Item& a, const Item& b);
 
 // Pairs by id; then unpaired items with ids whose content is equal apart from the id (renames); then
-// items without a usable id by name, never pairing an item with two equally good candidates.
+// items without a usable id by name (equal names first), never pairing an item with two equally good
+// candidates.
 Matching match_items(const Catalog& old_catalog, const Catalog& new_catalog, const MatchOptions& options = {});
 
 }  // namespace gkml
