@@ -1057,18 +1057,20 @@ std::string catalog_to_csv(const Catalog& catalog) {
 }
 
 std::expected<Imported, Error> catalog_from_csv(std::string_view bytes, const ImportOptions& options) {
-    auto text = decode_text(bytes, options.file);
-    if (!text) return std::unexpected(text.error());
-    auto rows = parse_csv(*text, options.file);
-    if (!rows) return std::unexpected(rows.error());
     std::vector<MetaRow> meta;
-    Grid grid;
-    for (auto& row : *rows) {
-        if (row.cells.front().starts_with("#") && grid.rows.empty())
-            meta.emplace_back(row.cells.front().substr(1), row.cells.size() > 1 ? row.cells[1] : "");
-        else grid.rows.push_back(std::move(row.cells));
+    std::vector<Grid> grids(1);
+    {  // the decoded text and the parsed rows are let go once the cells are in the grid
+        auto text = decode_text(bytes, options.file);
+        if (!text) return std::unexpected(text.error());
+        auto rows = parse_csv(*text, options.file);
+        if (!rows) return std::unexpected(rows.error());
+        for (auto& row : *rows) {
+            if (row.cells.front().starts_with("#") && grids[0].rows.empty())
+                meta.emplace_back(row.cells.front().substr(1), row.cells.size() > 1 ? row.cells[1] : "");
+            else grids[0].rows.push_back(std::move(row.cells));
+        }
     }
-    return catalog_from_grids({grid}, meta, options);
+    return catalog_from_grids(grids, meta, options);
 }
 
 }  // namespace gkml

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
-#include <sstream>
 
 #include "gkml/files.hpp"
 
@@ -497,9 +496,6 @@ std::expected<Catalog, Error> read_catalog(const std::filesystem::path& file) {
 
 std::string write_catalog(const Catalog& catalog) {
     pugi::xml_document doc;
-    auto decl = doc.append_child(pugi::node_declaration);
-    decl.append_attribute("version").set_value("1.0");
-    decl.append_attribute("encoding").set_value("UTF-8");
     auto root = doc.append_child("catalog");
     set(root, "xmlns", catalog_ns);
     set(root, "id", catalog.id);
@@ -520,17 +516,53 @@ std::string write_catalog(const Catalog& catalog) {
     }
     for (const auto& s : catalog.meta.sources) write_seen(meta, "source", s);
     if (!catalog.meta.note.empty()) text_child(meta, "note", catalog.meta.note);
-    for (const auto& field : catalog.fields) {
-        auto f = root.append_child("field");
-        set(f, "code", field.code);
-        set(f, "name", field.name);
-        if (field.not_applicable)
-            f.append_child("not-applicable").append_attribute("reason").set_value(field.not_applicable->reason.c_str());
-        for (const auto& item : field.items) write_item(f, item);
+    // Written a piece at a time: the document holds the catalog's head, then one field's head, then
+    // one item, each printed where a placeholder stands (a tree of 100 000 items held 280 MB for 80 MB
+    // of text). The bytes are those of printing the whole tree at once.
+    struct Appender : pugi::xml_writer {
+        std::string text;
+        void write(const void* data, std::size_t bytes) override { text.append(static_cast<const char*>(data), bytes); }
+    } out;
+    constexpr const char* here = "gkml:here";
+    auto print_around = [&](pugi::xml_node node, unsigned depth, const auto& inside) {
+        Appender head;
+        node.print(head, "  ", pugi::format_indent, pugi::encoding_utf8, depth);
+        const std::string mark = std::string(2 * (depth + 1), ' ') + "<!--" + here + "-->\n";
+        auto at = head.text.find(mark);
+        out.text.append(head.text, 0, at);
+        inside();
+        out.text.append(head.text, at + mark.size());
+    };
+    auto print_fields = [&] {
+        for (const auto& field : catalog.fields) {
+            pugi::xml_document piece;
+            auto f = piece.append_child("field");
+            set(f, "code", field.code);
+            set(f, "name", field.name);
+            if (field.not_applicable)
+                f.append_child("not-applicable").append_attribute("reason").set_value(field.not_applicable->reason.c_str());
+            if (field.items.empty()) {
+                f.print(out, "  ", pugi::format_indent, pugi::encoding_utf8, 1);
+                continue;
+            }
+            f.append_child(pugi::node_comment).set_value(here);
+            print_around(f, 1, [&] {
+                for (const auto& item : field.items) {
+                    pugi::xml_document one;
+                    write_item(one, item);
+                    one.first_child().print(out, "  ", pugi::format_indent, pugi::encoding_utf8, 2);
+                }
+            });
+        }
+    };
+    out.text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    if (catalog.fields.empty()) {
+        root.print(out, "  ", pugi::format_indent, pugi::encoding_utf8, 0);
+    } else {
+        root.append_child(pugi::node_comment).set_value(here);
+        print_around(root, 0, print_fields);
     }
-    std::ostringstream out;
-    doc.save(out, "  ", pugi::format_indent, pugi::encoding_utf8);
-    return out.str();
+    return std::move(out.text);
 }
 
 std::expected<std::vector<FieldEntry>, Error> parse_fields(std::string_view xml, std::string_view file) {

@@ -22,8 +22,6 @@ int run_import(const ImportArgs& args) {
     if (from == "htm") from = "html";
     if (from != "xlsx" && from != "csv" && from != "html")
         return report(Error{ErrorKind::usage, "--from must be xlsx, csv or html", "", 0});
-    auto bytes = read_file(args.in);
-    if (!bytes) return report(bytes.error());
     auto standard = load_standard(args.standard);
     if (!standard) return report(standard.error());
     auto registry = read_fields(data_dir() / "catalogs" / "fields.xml");
@@ -38,9 +36,14 @@ int run_import(const ImportArgs& args) {
         if (!unit) return report(unit.error());
         options.unit = *unit;
     }
-    auto imported = from == "xlsx"  ? catalog_from_xlsx(*bytes, options)
-                    : from == "csv" ? catalog_from_csv(*bytes, options)
-                                    : catalog_from_html(*bytes, options);
+    // The file's bytes are let go before the catalog is written (a large CSV no longer sits in memory twice).
+    auto imported = [&]() -> std::expected<Imported, Error> {
+        auto bytes = read_file(args.in);
+        if (!bytes) return std::unexpected(bytes.error());
+        return from == "xlsx"  ? catalog_from_xlsx(*bytes, options)
+               : from == "csv" ? catalog_from_csv(*bytes, options)
+                               : catalog_from_html(*bytes, options);
+    }();
     if (!imported) return report(imported.error());
     std::cout << diagnostics_to_text(imported->diagnostics);
     if (has_errors(imported->diagnostics)) return invalid;
@@ -51,7 +54,9 @@ int run_import(const ImportArgs& args) {
     std::cerr << args.out.string() << ": " << imported->catalog.item_count() << " items";
     if (!imported->local_items.empty()) {
         std::cerr << "; not in the standard, kept as local items:";
-        for (const auto& id : imported->local_items) std::cerr << ' ' << id;
+        constexpr std::size_t shown = 20;  // the rest are in the warnings above, row by row
+        for (std::size_t i = 0; i < std::min(shown, imported->local_items.size()); ++i) std::cerr << ' ' << imported->local_items[i];
+        if (imported->local_items.size() > shown) std::cerr << " … (" << imported->local_items.size() << " in all)";
     }
     std::cerr << '\n';
     return ok;
