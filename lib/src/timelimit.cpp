@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -89,8 +90,10 @@ bool is_unit_start(char32_t cp) {
     return units.find(cp) != std::u32string_view::npos;
 }
 
-int numeral_run_value(std::u32string_view run) {
-    int total = 0, current = 0;
+// A run's value; none past 100 000 (no period is that long, and a run of digits past it would overflow).
+std::optional<int> numeral_run_value(std::u32string_view run) {
+    constexpr long long most = 100'000;
+    long long total = 0, current = 0;
     for (char32_t cp : run) {
         int v = numeral_value(cp);
         if (v == 10 || v == 100) {
@@ -99,8 +102,10 @@ int numeral_run_value(std::u32string_view run) {
         } else {
             current = current * 10 + v;  // 二〇 style digit strings read positionally
         }
+        if (total > most || current > most) return std::nullopt;
     }
-    return total + current;
+    if (total + current > most) return std::nullopt;
+    return static_cast<int>(total + current);
 }
 
 // Everything normalize_time_limit does except removing spaces: runs of white space become one ' ',
@@ -131,8 +136,9 @@ std::string normalize_spaced(sv text) {
             bool before_unit = j < cps.size() && is_unit_start(cps[j]);
             bool only_zero = std::all_of(cps.begin() + static_cast<std::ptrdiff_t>(i), cps.begin() + static_cast<std::ptrdiff_t>(j),
                                          [](char32_t c) { return numeral_value(c) == 0; });
-            if (before_unit && !only_zero) {
-                out += std::to_string(numeral_run_value(std::u32string_view{cps}.substr(i, j - i)));
+            auto value = before_unit && !only_zero ? numeral_run_value(std::u32string_view{cps}.substr(i, j - i)) : std::nullopt;
+            if (value) {
+                out += std::to_string(*value);
             } else {
                 for (std::size_t k = i; k < j; ++k) append_utf8(out, cps[k]);
             }

@@ -125,6 +125,13 @@ TEST_CASE("what the parser cannot read is kept and reported, never dropped", "[t
         CHECK_FALSE(limit.parsed());
         CHECK_FALSE(limit.defer_to_law);
     }
+    SECTION("a run of Chinese numerals too long for any period is kept as written (the fuzzer's overflow)") {
+        auto limit = parse_time_limit("一二一一二一一二一二一二个工作日内");
+        CHECK_FALSE(limit.parsed());
+        CHECK(limit.text == "一二一一二一一二一二一二个工作日内");
+        CHECK(normalize_time_limit("一二一一二一一二一二一二个工作日内") == "一二一一二一一二一二一二个工作日内");
+        CHECK(parse_time_limit("二十个工作日内").clauses == std::vector{workdays(20, AnchorEvent::formed_or_changed)});
+    }
     SECTION("vague or empty wording") {
         for (std::string_view text : {"按规定时限", "依申请公开", "", "   ", "20", "法律法规另有规定的从其规定"}) {
             INFO(text);
