@@ -11,7 +11,7 @@ namespace gkml {
 inline Diagnostic diagnose(std::string code, const SourcePos& pos, std::string zh, std::string en, std::string hint,
                            Severity severity = Severity::error) {
     return Diagnostic{std::move(code), severity, pos.file, pos.line, pos.column, std::move(zh), std::move(en),
-                      std::move(hint)};
+                      std::move(hint), pos.cell};
 }
 
 }  // namespace gkml

@@ -20,8 +20,9 @@ std::string diagnostics_to_text(const std::vector<Diagnostic>& diagnostics) {
     std::string out;
     for (const auto& d : diagnostics) {
         out += d.file;
-        if (d.line > 0) out += ":" + std::to_string(d.line);
-        if (d.line > 0 && d.column > 0) out += ":" + std::to_string(d.column);
+        if (!d.cell.empty()) out += ":" + d.cell;
+        else if (d.line > 0) out += ":" + std::to_string(d.line);
+        if (d.cell.empty() && d.line > 0 && d.column > 0) out += ":" + std::to_string(d.column);
         out += ": ";
         out += to_string(d.severity);
         out += " " + d.code + ": " + message_of(d) + "\n";
@@ -38,6 +39,7 @@ std::string diagnostics_to_json(const std::vector<Diagnostic>& diagnostics) {
                          {"file", d.file},
                          {"line", d.line},
                          {"column", d.column},
+                         {"cell", d.cell},
                          {"message", message_of(d)},
                          {"message_zh", d.message_zh},
                          {"message_en", d.message_en},
@@ -61,6 +63,7 @@ std::string diagnostics_to_sarif(const std::vector<Diagnostic>& diagnostics) {
         if (d.column > 0) region["startColumn"] = d.column;
         nlohmann::ordered_json location = {{"artifactLocation", {{"uri", d.file}}}};
         if (!region.empty()) location["region"] = region;
+        if (!d.cell.empty()) location["properties"] = {{"cell", d.cell}};
         results.push_back({{"ruleId", d.code},
                            {"level", d.severity == Severity::error ? "error"
                                      : d.severity == Severity::warning ? "warning"

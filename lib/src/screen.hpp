@@ -48,7 +48,7 @@ inline std::optional<Diagnostic> beyond_limits(std::string_view xml, std::size_t
     auto refuse = [&](std::size_t at, const std::string& zh, const std::string& en) {
         int line = 1 + static_cast<int>(std::count(xml.begin(), xml.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
         return Diagnostic{"GKML-E008", Severity::error, std::string(file), line, 1, zh, en,
-                          "这不像目录、台账或单位文件；请检查是否选错了文件，或文件已被其他程序改坏。"};
+                          "这不像目录、台账或单位文件；请检查是否选错了文件，或文件已被其他程序改坏。", {}};
     };
     auto too_much_text = [&](std::size_t at) {
         auto mb = std::to_string(limits.max_text >> 20);
@@ -118,7 +118,7 @@ inline std::optional<Diagnostic> beyond_limits(std::string_view xml, std::size_t
 inline std::optional<Diagnostic> screen(std::string_view xml, std::string_view file) {
     auto bad = [&](std::string code, std::string zh, std::string en, std::string hint, int line = 1) {
         return Diagnostic{std::move(code), Severity::error, std::string(file), line, 1, std::move(zh), std::move(en),
-                          std::move(hint)};
+                          std::move(hint), {}};
     };
     if (xml.empty())
         return bad("GKML-E002", "文件是空的", "the file is empty", "导出或保存时出错：重新保存该文件，或从备份恢复。");

@@ -663,11 +663,21 @@ std::optional<Header> find_header(const Grid& grid) {
     return std::nullopt;
 }
 
+// "20 社会救助!S17": where a clerk finds a cell (a CSV has no sheet name: "S17").
+std::string cell_of(const Grid& grid, std::size_t row, std::size_t column) {
+    return (grid.name.empty() ? "" : grid.name + "!") + cell_address(row, column);
+}
+
+Diagnostic cell_diagnostic(const ImportOptions& options, const Grid& grid, std::size_t row, std::size_t column,
+                           std::string zh, std::string en, std::string code = "GKML-W101", std::string hint = "",
+                           Severity severity = Severity::warning) {
+    return Diagnostic{std::move(code), severity, options.file, int(row + 1), int(column + 1), std::move(zh), std::move(en),
+                      std::move(hint), cell_of(grid, row, column)};
+}
+
 Diagnostic cell_warning(const ImportOptions& options, const Grid& grid, std::size_t row, std::size_t column,
                         std::string zh, std::string en, std::string code = "GKML-W101") {
-    auto where = (grid.name.empty() ? "" : grid.name + "!") + cell_address(row, column);
-    return Diagnostic{std::move(code), Severity::warning, options.file, int(row + 1), int(column + 1),
-                      where + "：" + zh, where + ": " + en, ""};
+    return cell_diagnostic(options, grid, row, column, std::move(zh), std::move(en), std::move(code));
 }
 
 // A cell's text as XML 1.0 can carry it: control characters other than tab and line breaks (a NUL
@@ -892,7 +902,10 @@ struct GridReader {
         std::ranges::sort(item.levels);
         if (has_audience && (audience.everyone || audience.specific)) item.audience = audience;
         if (has_mode && (mode.proactive || mode.on_request)) item.mode = mode;
-        item.pos = SourcePos{options.file, int(r + 1), 1};
+        auto name_column = static_cast<std::size_t>(
+            std::ranges::find(columns, Column::name, &ColumnHead::column) - columns.begin());
+        if (name_column >= columns.size()) name_column = 0;
+        item.pos = SourcePos{options.file, int(r + 1), int(name_column + 1), cell_of(grid, r, name_column)};
         if (!has_usable_id(item)) item.id.clear();
         if (is_field_code(field_code)) pending.field_code = field_code;
         else if (const auto* f = field_named_in(field_name, options.registry)) pending.field_code = f->code;
@@ -902,10 +915,9 @@ struct GridReader {
             pending.field_code = item.id.substr(2, 2);
         else pending.field_code = grid_field;
         if (pending.field_code.empty()) {
-            result.diagnostics.push_back(Diagnostic{"GKML-E102", Severity::error, options.file, int(r + 1), 1,
-                                                    "看不出第 " + std::to_string(r + 1) + " 行属于哪个领域",
-                                                    "cannot tell the field of row " + std::to_string(r + 1),
-                                                    "用 --field 指定领域代码，或在表中加“相应领域”列。"});
+            result.diagnostics.push_back(cell_diagnostic(options, grid, r, 0, "看不出第 " + std::to_string(r + 1) + " 行属于哪个领域",
+                                                         "cannot tell the field of row " + std::to_string(r + 1), "GKML-E102",
+                                                         "用 --field 指定领域代码，或在表中加“相应领域”列。", Severity::error));
             return;
         }
         items.push_back(std::move(pending));
@@ -946,9 +958,10 @@ void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions
         result.local_items.push_back(item.id);
         if (options.standard)
             result.diagnostics.push_back(Diagnostic{
-                "GKML-W103", Severity::warning, options.file, item.pos.line, 1,
+                "GKML-W103", Severity::warning, options.file, item.pos.line, item.pos.column,
                 "“" + item.category + " / " + item.name + "”在标准目录中找不到对应事项，作为本地事项 " + item.id + " 保留",
-                "row matches no standard item, kept as local item " + item.id, "若是标准事项，请改正事项名称后重新导入。"});
+                "row matches no standard item, kept as local item " + item.id, "若是标准事项，请改正事项名称后重新导入。",
+                item.pos.cell});
     }
     for (auto& item : field.items)
         if (item.levels.empty() && options.unit) item.levels = {options.unit->level};

@@ -96,7 +96,7 @@ std::vector<Diagnostic> well_formedness_errors(std::vector<Diagnostic> out, std:
     std::erase_if(out, [](const Diagnostic& d) { return d.code != "GKML-E002" || d.severity != Severity::error; });
     if (out.empty())
         out.push_back(Diagnostic{"GKML-E002", Severity::error, std::string(file), 1, 1, "不是格式正确的 XML",
-                                 "not well-formed XML", "检查文件是否完整、是否为 UTF-8 编码。"});
+                                 "not well-formed XML", "检查文件是否完整、是否为 UTF-8 编码。", {}});
     return out;
 }
 
@@ -221,7 +221,7 @@ std::vector<Diagnostic> Schemas::check_with_xsd(std::string_view xml, std::strin
             "GKML-E004", Severity::error, std::string(file), line, 1, "不认识的文件类型：根元素 <" + root.name + ">（命名空间 \"" +
                 root.namespace_ + "\"）",
             "unknown document: root <" + root.name + "> in namespace \"" + root.namespace_ + "\"",
-            "目录文件的根元素应为 <catalog xmlns=\"urn:gkml:catalog:1\">；台账为 urn:gkml:ledger:1，单位为 urn:gkml:units:1。"});
+            "目录文件的根元素应为 <catalog xmlns=\"urn:gkml:catalog:1\">；台账为 urn:gkml:ledger:1，单位为 urn:gkml:units:1。", {}});
         return out;
     }
     // Validated while it is parsed (SAX, no tree): one pass, and no allocation per node.
@@ -576,7 +576,7 @@ void collect_files(const std::filesystem::path& path, std::vector<std::filesyste
     auto status = std::filesystem::status(path, ec);
     if (ec || !std::filesystem::exists(status)) {
         out.push_back(Diagnostic{"GKML-E001", Severity::error, path.string(), 0, 0, "找不到该文件或文件夹",
-                                 "no such file or folder", "检查路径是否写错。"});
+                                 "no such file or folder", "检查路径是否写错。", {}});
         return;
     }
     if (!std::filesystem::is_directory(status)) {
@@ -588,7 +588,7 @@ void collect_files(const std::filesystem::path& path, std::vector<std::filesyste
         if (it->is_regular_file(ec) && it->path().extension() == ".xml") files.push_back(it->path());
     if (ec)
         out.push_back(Diagnostic{"GKML-E001", Severity::error, path.string(), 0, 0, "无法读取文件夹", ec.message(),
-                                 "检查文件夹权限。"});
+                                 "检查文件夹权限。", {}});
 }
 
 struct FileResult {
@@ -620,7 +620,7 @@ FileResult check_one(const std::filesystem::path& file, const Shared& shared) {
     auto text = read_file(file);
     if (!text) {
         result.diagnostics.push_back(Diagnostic{"GKML-E001", Severity::error, file.string(), 0, 0, "无法读取文件",
-                                                text.error().message, "检查文件是否存在、是否有读取权限。"});
+                                                text.error().message, "检查文件是否存在、是否有读取权限。", {}});
         return result;
     }
     result.diagnostics = shared.schemas.check(*text, file.string(), result.kind);
@@ -628,7 +628,7 @@ FileResult check_one(const std::filesystem::path& file, const Shared& shared) {
     auto catalog = parse_catalog(*text, file.string());
     if (!catalog) {
         result.diagnostics.push_back(Diagnostic{"GKML-E005", Severity::error, file.string(), catalog.error().line, 0,
-                                                "目录内容无法读取", catalog.error().message, "对照 xsd/catalog.xsd 修改。"});
+                                                "目录内容无法读取", catalog.error().message, "对照 xsd/catalog.xsd 修改。", {}});
         return result;
     }
     result.set = std::pair{catalog->id, catalog->version};

@@ -50,7 +50,7 @@ public:
         // pugixml points at the element's name; users expect the column of its '<'.
         auto offset = node.offset_debug() - (node.type() == pugi::node_element ? 1 : 0);
         auto [line, column] = lines_.at(offset);
-        return SourcePos{file_, line, column};
+        return SourcePos{file_, line, column, {}};
     }
 
     Error error_at(pugi::xml_node node, std::string message) const {

@@ -178,7 +178,7 @@ TEST_CASE("a workbook a clerk edited: row added, marks typed by hand, a stray ce
     CHECK(items[1].id.starts_with("L-"));
     CHECK(items[1].channels.size() == 2);
     REQUIRE(imported->diagnostics.size() == 2);  // the stray cell, and the row kept as a local item
-    CHECK(imported->diagnostics[0].message_zh.starts_with(grid.name + "!" + cell_address(3, columns.size())));
+    CHECK(imported->diagnostics[0].cell == grid.name + "!" + cell_address(3, columns.size()));
 }
 
 TEST_CASE("a pilot team's catalog becomes a template, and a new unit starts from it", "[template]") {

@@ -33,6 +33,7 @@ struct Diagnostic {
     std::string message_zh;
     std::string message_en;
     std::string hint;
+    std::string cell;  // a workbook's "sheet!cell" (or a table's cell): shown instead of line and column
     bool operator==(const Diagnostic&) const = default;
 };
 

@@ -147,6 +147,7 @@ struct SourcePos {
     std::string file;
     int line = 0;
     int column = 0;
+    std::string cell;  // in a workbook or table: "20 社会救助!C17" (sheet!cell), else empty
 };
 
 struct Item {
