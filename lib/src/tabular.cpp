@@ -733,10 +733,102 @@ struct PendingItem {
     bool has_levels = false;
 };
 
+// A time limit no looser than the standard's: each clause a count of the same days from the same
+// event, none longer. A unit may hold itself to that (a stricter limit is a local choice).
+bool no_looser(const TimeLimit& unit, const TimeLimit& standard) {
+    if (!unit.parsed() || unit.clauses.size() != standard.clauses.size()) return false;
+    for (std::size_t k = 0; k < unit.clauses.size(); ++k) {
+        if (unit.clauses[k] == standard.clauses[k]) continue;
+        const auto* mine = std::get_if<Relative>(&unit.clauses[k].rule);
+        const auto* theirs = std::get_if<Relative>(&standard.clauses[k].rule);
+        if (!mine || !theirs || mine->unit != theirs->unit || mine->anchor != theirs->anchor || mine->n > theirs->n ||
+            unit.clauses[k].scope != standard.clauses[k].scope)
+            return false;
+    }
+    return true;
+}
+
+std::size_t column_at(const std::vector<ColumnHead>& columns, Column column) {
+    return static_cast<std::size_t>(std::ranges::find(columns, column, &ColumnHead::column) - columns.begin());
+}
+
+constexpr std::string_view restore_hint = "标准目录的列（灰色底）由标准决定，不能在本单位目录中修改；本单位的情况请写在备注列，"
+                                          "标准本身有误请报县政务公开办。";
+
 struct GridReader {
     const ImportOptions& options;
     Imported& result;
     std::vector<PendingItem>& items;
+    bool unit_catalog = false;  // a unit's workbook: its standard rows are held to the standard
+    std::vector<std::pair<std::string, std::string>> sheets;  // (sheet name, field code) of each table read
+
+    // A standard row of a unit's workbook: the standard's columns are the standard's. What the unit
+    // may tailor (a stricter 公开时限, its own ticks for 公开对象 and 公开方式) is kept and said; any
+    // other change is undone and said, at its cell.
+    void hold_to_standard(const Grid& grid, std::size_t r, const std::vector<ColumnHead>& columns, PendingItem& pending) {
+        Item& item = pending.item;
+        const Item* standard = options.standard ? options.standard->find_item(item.id) : nullptr;
+        if (!standard || !unit_catalog) return;
+        auto at = [&](Column c) { auto k = column_at(columns, c); return k < columns.size() ? k : 0; };
+        auto undone = [&](Column c, const std::string& what, const std::string& typed, const std::string& kept) {
+            result.diagnostics.push_back(cell_diagnostic(
+                options, grid, r, at(c),
+                "标准事项 " + item.id + " 的" + what + "不能修改" + (typed.empty() ? "（被清空了）" : "（改成了“" + typed + "”）") +
+                    "，已按标准恢复" + (kept.empty() ? "" : "为“" + kept + "”"),
+                "the standard's " + what + " of " + item.id + " was changed; restored", "GKML-W105", std::string(restore_hint)));
+        };
+        auto kept = [&](Column c, const std::string& what, const std::string& why) {
+            result.diagnostics.push_back(cell_diagnostic(options, grid, r, at(c), "标准事项 " + item.id + " 的" + what + why,
+                                                         "the unit's own " + what + " of " + item.id + " kept", "GKML-W106",
+                                                         "确认这是本单位的做法；不是的话，改回标准的写法后重新导入。"));
+        };
+        if (item.category != standard->category) undone(Column::category, "一级事项", item.category, standard->category), item.category = standard->category;
+        if (item.name != standard->name) undone(Column::name, "二级事项", item.name, standard->name), item.name = standard->name;
+        if (item.elements != standard->elements) {
+            Item shown;
+            shown.elements = item.elements;
+            undone(Column::elements, "公开内容（要素）", elements_cell(shown), "");
+            item.elements = standard->elements;
+        }
+        if (item.basis != standard->basis) {
+            Item shown;
+            shown.basis = item.basis;
+            undone(Column::basis, "公开依据", basis_cell(shown), "");
+            item.basis = standard->basis;
+        }
+        if (item.time_limit != standard->time_limit) {
+            std::string typed = item.time_limit ? item.time_limit->text : "", theirs = standard->time_limit ? standard->time_limit->text : "";
+            bool same_rule = item.time_limit && standard->time_limit && item.time_limit->clauses == standard->time_limit->clauses &&
+                             item.time_limit->parsed();
+            if (item.time_limit && standard->time_limit && !same_rule && no_looser(*item.time_limit, *standard->time_limit)) {
+                kept(Column::time_limit, "公开时限改为“" + typed + "”，比标准（“" + theirs + "”）更严", "，已按本单位填写保留");
+            } else if (!same_rule) {
+                undone(Column::time_limit, "公开时限", typed, theirs);
+                item.time_limit = standard->time_limit;
+            }
+        }
+        if (pending.has_levels && item.levels != standard->levels) {
+            std::string typed;
+            for (auto l : item.levels) typed += (typed.empty() ? "" : "、") + std::string(label_zh(l));
+            std::string theirs;
+            for (auto l : standard->levels) theirs += (theirs.empty() ? "" : "、") + std::string(label_zh(l));
+            undone(Column::levels, "公开层级", typed, theirs);
+            item.levels = standard->levels;
+        }
+        if (item.mode && standard->mode && *item.mode != *standard->mode)
+            kept(Column::proactive, "公开方式与标准不同", "（" + std::string(item.mode->proactive ? "主动" : "") +
+                                                             (item.mode->proactive && item.mode->on_request ? "、" : "") +
+                                                             (item.mode->on_request ? "依申请" : "") + "），已按本单位填写保留");
+        if (item.audience && standard->audience && (item.audience->everyone != standard->audience->everyone ||
+                                                    item.audience->specific != standard->audience->specific))
+            kept(Column::audience_public, "公开对象与标准不同", "，已按本单位填写保留");
+    }
+
+    bool anchor_exists(const std::string& anchor) const {
+        if (is_field_code(anchor)) return true;
+        if (options.standard) return options.standard->find_item(anchor) != nullptr;
+        return anchor.size() == 6 && is_field_code(std::string_view{anchor}.substr(0, 2)) && anchor[2] == '-';
+    }
 
     // A sheet named "21 养老服务" as gkml writes it, else a field name or alias in the name.
     std::string field_of_grid(const Grid& grid) {
@@ -751,6 +843,7 @@ struct GridReader {
         if (!header) return;
         const auto& columns = header->columns;
         std::string grid_field = field_of_grid(grid);
+        if (column_at(columns, Column::id) < columns.size()) sheets.emplace_back(grid.name, grid_field);
         std::vector<std::string> previous;
         std::optional<TimeLimit> previous_limit;
         for (std::size_t r = header->first_data_row; r < grid.rows.size(); ++r) {
@@ -785,7 +878,7 @@ struct GridReader {
         Item& item = pending.item;
         Audience audience;
         Mode mode;
-        bool has_audience = false, has_mode = false;
+        bool has_audience = false, has_mode = false, audience_ticks = false, mode_ticks = false;
         std::string tertiary, field_code, field_name;
         std::vector<std::string> extras;
         for (std::size_t c = 0; c < row.size(); ++c) {
@@ -819,11 +912,11 @@ struct GridReader {
                 case Column::subject: item.subject = cell; break;
                 case Column::channels: item.channels = parse_channels(cell); break;
                 case Column::audience_public:
-                    has_audience = true;
+                    has_audience = audience_ticks = true;
                     audience.everyone = is_ticked(cell);
                     break;
                 case Column::audience_specific:
-                    has_audience = true;
+                    has_audience = audience_ticks = true;
                     audience.specific = is_ticked(cell);
                     if (auto group = strip_ticks(cell); audience.specific && !group.empty()) {
                         if (group.starts_with("（") && group.ends_with("）"))
@@ -837,11 +930,11 @@ struct GridReader {
                     audience.specific |= contains(cell, "特定");
                     break;
                 case Column::proactive:
-                    has_mode = true;
+                    has_mode = mode_ticks = true;
                     mode.proactive = is_ticked(cell);
                     break;
                 case Column::on_request:
-                    has_mode = true;
+                    has_mode = mode_ticks = true;
                     mode.on_request = is_ticked(cell);
                     break;
                 case Column::mode_text:
@@ -863,7 +956,15 @@ struct GridReader {
                 case Column::not_applicable:
                     if (!cell.empty()) item.not_applicable = NotApplicable{cell};
                     break;
-                case Column::anchor: item.anchor = cell; break;
+                case Column::anchor:
+                    item.anchor = trim(fold_width(cell));
+                    if (!item.anchor.empty() && !anchor_exists(item.anchor)) {
+                        result.diagnostics.push_back(cell_diagnostic(
+                            options, grid, r, c, "挂靠事项“" + cell + "”不是标准目录中的事项编号",
+                            "the anchor " + cell + " is not an item of the standard", "GKML-E012",
+                            "写所挂靠的标准事项编号（如 20-006，见本表“编号”列），或留空挂靠到本领域。", Severity::error));
+                    }
+                    break;
                 case Column::status:
                     if (cell.starts_with(deprecated_word)) {
                         item.status = ItemStatus::deprecated;
@@ -902,6 +1003,19 @@ struct GridReader {
         std::ranges::sort(item.levels);
         if (has_audience && (audience.everyone || audience.specific)) item.audience = audience;
         if (has_mode && (mode.proactive || mode.on_request)) item.mode = mode;
+        auto none_ticked = [&](Column first, const char* what_zh, const char* what_en, const char* choices) {
+            auto c = column_at(columns, first);
+            result.diagnostics.push_back(cell_diagnostic(options, grid, r, c < columns.size() ? c : 0,
+                                                         std::string(what_zh) + "一项也没有选", std::string(what_en) + ": nothing ticked",
+                                                         "GKML-E020", std::string("在") + choices + "中至少一格内选“√”。",
+                                                         Severity::error));
+        };
+        // In gkml's own workbook (it has the 编号 column) a row with no tick in a group was cleared by hand.
+        const bool own_layout = column_at(columns, Column::id) < columns.size();
+        if (own_layout && mode_ticks && !item.mode) none_ticked(Column::proactive, "公开方式（主动、依申请）", "公开方式", "“主动”“依申请”");
+        if (own_layout && audience_ticks && !item.audience)
+            none_ticked(Column::audience_public, "公开对象（全社会、特定群体）", "公开对象", "“全社会”“特定群体”");
+        if (has_usable_id(item) && !item.id.starts_with("L-")) hold_to_standard(grid, r, columns, pending);
         auto name_column = static_cast<std::size_t>(
             std::ranges::find(columns, Column::name, &ColumnHead::column) - columns.begin());
         if (name_column >= columns.size()) name_column = 0;
@@ -953,7 +1067,8 @@ void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions
         while (used.contains("L-" + field.code + "-" + std::to_string(next))) ++next;
         item.id = "L-" + field.code + "-" + std::to_string(next);
         used.insert(item.id);
-        item.anchor = field.code;
+        if (item.anchor.empty() || !(is_field_code(item.anchor) || (options.standard && options.standard->find_item(item.anchor))))
+            item.anchor = field.code;
         if (item.levels.empty()) item.levels = {fallback};
         result.local_items.push_back(item.id);
         if (options.standard)
@@ -975,7 +1090,7 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
     result.catalog = catalog_from_meta(meta);
     auto& catalog = result.catalog;
     std::vector<PendingItem> items;
-    GridReader reader{options, result, items};
+    GridReader reader{options, result, items, catalog.kind == CatalogKind::unit || options.unit.has_value(), {}};
     bool any_header = false;
     for (const auto& grid : grids) {
         Grid copy;
@@ -1008,6 +1123,24 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
         field->items.push_back(std::move(p.item));
         has_levels[p.field_code].push_back(p.has_levels);
     }
+    // A standard row deleted from a unit's sheet: said once per item, at the sheet.
+    const auto* unit = options.unit ? &*options.unit : catalog.meta.unit ? &*catalog.meta.unit : nullptr;
+    if (reader.unit_catalog && options.standard && unit)
+        for (const auto& [sheet, code] : reader.sheets) {
+            const Field* standard_field = options.standard->find_field(code);
+            if (!standard_field) continue;
+            std::set<std::string> present;
+            for (const auto& p : items)
+                if (p.field_code == code) present.insert(p.item.id);
+            for (const auto& wanted : standard_field->items) {
+                if (wanted.status == ItemStatus::deprecated || !wanted.at_level(unit->level) || present.contains(wanted.id)) continue;
+                result.diagnostics.push_back(Diagnostic{
+                    "GKML-W107", Severity::warning, options.file, 0, 0,
+                    "表中没有标准事项 " + wanted.id + "（" + wanted.category + " / " + wanted.name + "），这一行被删除了？",
+                    "standard item " + wanted.id + " is not in the sheet (row deleted?)",
+                    "标准事项不要删除：从导出的工作簿中把这一行复制回来；本单位不适用的，在“不适用理由”列写明理由。", sheet});
+            }
+        }
     for (auto& field : catalog.fields) assign_ids(field, has_levels[field.code], options, result);
     if (options.unit) catalog.meta.unit = options.unit;
     if (catalog.id.empty()) catalog.id = catalog.meta.unit ? "unit-" + catalog.meta.unit->code : "imported";

@@ -177,8 +177,10 @@ TEST_CASE("a workbook a clerk edited: row added, marks typed by hand, a stray ce
     CHECK(items[0] == field.items[0]);
     CHECK(items[1].id.starts_with("L-"));
     CHECK(items[1].channels.size() == 2);
-    REQUIRE(imported->diagnostics.size() == 2);  // the stray cell, and the row kept as a local item
-    CHECK(imported->diagnostics[0].cell == grid.name + "!" + cell_address(3, columns.size()));
+    auto said = imported->diagnostics;
+    std::erase_if(said, [](const Diagnostic& d) { return d.code == "GKML-W107"; });  // the rows this grid leaves out
+    REQUIRE(said.size() == 2);  // the stray cell, and the row kept as a local item
+    CHECK(said[0].cell == grid.name + "!" + cell_address(3, columns.size()));
 }
 
 TEST_CASE("a pilot team's catalog becomes a template, and a new unit starts from it", "[template]") {
