@@ -13,6 +13,7 @@
 #include "gkml/match.hpp"
 #include "gkml/text.hpp"
 #include "gkml/timelimit.hpp"
+#include "gkml/units.hpp"
 
 namespace gkml {
 
@@ -307,14 +308,19 @@ constexpr ChannelWord channel_words[] = {
     {"单位/村委会公示栏(电子屏)", ChannelCode::bulletin_board}, {"公示栏(电子屏)", ChannelCode::bulletin_board},
     {"线下公示栏", ChannelCode::bulletin_board}, {"行政村公示栏", ChannelCode::bulletin_board},
     {"乡镇公示栏", ChannelCode::bulletin_board}, {"公示栏", ChannelCode::bulletin_board},
+    {"政务公开栏", ChannelCode::bulletin_board}, {"村务公开栏", ChannelCode::bulletin_board}, {"公开栏", ChannelCode::bulletin_board},
     {"电子屏", ChannelCode::bulletin_board}, {"精准推送", ChannelCode::targeted_push},
     {"图书馆", ChannelCode::library}, {"国家档案馆", ChannelCode::archives}, {"档案馆", ChannelCode::archives},
     {"其他", ChannelCode::other}, {"其它", ChannelCode::other},
 };
 
-enum class Box { none, filled, empty };
+enum class Box { none, filled, empty, unused };  // unused: marked as a channel the unit does not use
 
-constexpr std::array<std::string_view, 8> filled_boxes{"■", "▄", "◆", "þ", "√", "☑", "✔", "▇"};
+constexpr std::array<std::string_view, 9> filled_boxes{"■", "▄", "◆", "þ", "√", "☑", "✔", "▇", "✓"};
+// A clerk's way of saying "used" or "not used", before a channel (是：政府网站) or after it (政府网站：否).
+constexpr std::array<std::pair<std::string_view, Box>, 8> said_marks{
+    {{"是", Box::filled}, {"有", Box::filled}, {"否", Box::unused}, {"无", Box::unused},
+     {"×", Box::unused}, {"✗", Box::unused}, {"✘", Box::unused}, {"╳", Box::unused}}};
 constexpr std::array<std::string_view, 3> empty_boxes{"□", "☐", "○"};
 // Look-alikes that are also ordinary characters: boxes only right before a channel name.
 constexpr std::array<std::pair<std::string_view, Box>, 2> lookalike_boxes{{{"口", Box::empty}, {"t", Box::filled}}};
@@ -380,6 +386,17 @@ std::vector<Channel> parse_channels(std::string_view cell) {
             s.remove_prefix(n);
             continue;
         }
+        // 是/否/有/无/× before a channel: with a colon after it, or right before a channel's name.
+        bool said = false;
+        for (auto [word, box] : said_marks) {
+            if (!s.starts_with(word)) continue;
+            auto rest = s.substr(word.size());
+            auto colon = rest.starts_with("：") ? "："sv.size() : rest.starts_with(":") ? std::size_t{1} : 0;
+            if (!colon && !word_at(rest)) continue;
+            pending = box, s.remove_prefix(word.size() + colon), said = true;
+            break;
+        }
+        if (said) continue;
         bool lookalike = false;
         for (auto [look, box] : lookalike_boxes)
             if (s.starts_with(look) && word_at(s.substr(look.size())) && !word_at(s)) {
@@ -403,6 +420,7 @@ std::vector<Channel> parse_channels(std::string_view cell) {
                         rest = rest.substr(open.size(), rest.size() - open.size() - close.size());
                 std::erase(rest, '_');
                 channel.text = trim(rest);
+                if (channel.text == "无" || channel.text == "没有" || channel.text == "否") pending = Box::unused;  // 其他：无
             }
         } else {
             std::string rest;
@@ -411,12 +429,39 @@ std::vector<Channel> parse_channels(std::string_view cell) {
         }
         entries.push_back({std::move(channel), pending});
         pending = Box::none;
+        // A mark after the channel (政府网站：否, 政府网站（√）, 政府网站 ×) that ends its line.
+        std::string_view after = s;
+        for (auto lead : {"："sv, ":"sv, "（"sv, "("sv, " "sv})
+            if (after.starts_with(lead)) {
+                after.remove_prefix(lead.size());
+                break;
+            }
+        std::optional<Box> mark;
+        std::size_t mark_size = 0;
+        for (auto [word, box] : said_marks)
+            if (after.starts_with(word)) mark = box, mark_size = word.size();
+        if (!mark)
+            if (auto n = prefix_in(after, filled_boxes)) mark = Box::filled, mark_size = n;
+        if (!mark)
+            if (auto n = prefix_in(after, empty_boxes)) mark = Box::empty, mark_size = n;
+        if (mark) {
+            auto tail = after.substr(mark_size);
+            for (auto close : {"）"sv, ")"sv})
+                if (tail.starts_with(close)) tail.remove_prefix(close.size());
+            auto line_end = std::min(tail.find('\n'), tail.size());
+            bool ends_line = std::ranges::all_of(tail.substr(0, line_end), [](char c) { return c == ' ' || c == '\r' || c == '\t'; }) ||
+                             prefix_in(tail, separators);
+            if (ends_line) {
+                entries.back().box = *mark;
+                s = tail;
+            }
+        }
     }
     bool full_checklist =
         entries.size() >= 10 && std::ranges::any_of(entries, [](const Entry& e) { return e.box == Box::empty; });
     std::vector<Channel> out;
     for (auto& [channel, box] : entries) {
-        if (full_checklist && box == Box::empty) continue;
+        if ((full_checklist && box == Box::empty) || box == Box::unused) continue;
         channel.required = box != Box::empty;
         bool seen = std::ranges::any_of(out, [&](const Channel& c) { return c.code == channel.code && c.text == channel.text; });
         if (!seen) out.push_back(std::move(channel));
@@ -1123,6 +1168,23 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
         field->items.push_back(std::move(p.item));
         has_levels[p.field_code].push_back(p.has_levels);
     }
+    // A unit code Excel turned into a number (2.30522E+11) or that is no code: said at the cover's cell.
+    if (catalog.meta.unit && !is_unit_code(catalog.meta.unit->code)) {
+        const auto& code = catalog.meta.unit->code;
+        std::string cell;
+        for (const auto& grid : grids)
+            for (std::size_t r = 0; r < grid.rows.size() && cell.empty(); ++r)
+                if (grid.rows[r].size() >= 2 && trim(grid.rows[r][0]) == "单位代码") cell = cell_of(grid, r, 1);
+        bool scientific = code.find_first_of("Ee") != std::string::npos && code.find('+') != std::string::npos;
+        result.diagnostics.push_back(Diagnostic{
+            "GKML-E019", Severity::error, options.file, 0, 0,
+            scientific ? "单位代码“" + code + "”被 Excel 改成了科学计数法，原来的代码已经丢失"
+                       : "单位代码“" + code + "”不是统计用区划代码（6、9 或 12 位数字，部门加 -简称）",
+            "the unit code " + code + " is not a division code" + (scientific ? " (Excel made it a number)" : ""),
+            scientific ? "把该单元格设为“文本”格式（或先输入英文单引号 '），重新输入 12 位代码，例如 230522203000。"
+                       : "对照统计用区划代码改正，例如 230522203000；县直部门写 230522-mzj。",
+            cell});
+    }
     // A standard row deleted from a unit's sheet: said once per item, at the sheet.
     const auto* unit = options.unit ? &*options.unit : catalog.meta.unit ? &*catalog.meta.unit : nullptr;
     if (reader.unit_catalog && options.standard && unit)
@@ -1130,8 +1192,9 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
             const Field* standard_field = options.standard->find_field(code);
             if (!standard_field) continue;
             std::set<std::string> present;
-            for (const auto& p : items)
-                if (p.field_code == code) present.insert(p.item.id);
+            for (const auto& field : catalog.fields)
+                if (field.code == code)
+                    for (const auto& item : field.items) present.insert(item.id);
             for (const auto& wanted : standard_field->items) {
                 if (wanted.status == ItemStatus::deprecated || !wanted.at_level(unit->level) || present.contains(wanted.id)) continue;
                 result.diagnostics.push_back(Diagnostic{

@@ -382,6 +382,23 @@ std::expected<std::string, Error> catalog_to_xlsx(const Catalog& catalog, const 
 
 std::expected<Imported, Error> catalog_from_xlsx(std::string_view bytes, const ImportOptions& options,
                                                  const XlsxLimits& limits) {
+    auto sheets = sheets_from_xlsx(bytes, options.file, limits);
+    if (!sheets) return std::unexpected(sheets.error());
+    return catalog_from_sheets(*sheets, options);
+}
+
+std::expected<Imported, Error> catalog_from_sheets(const std::vector<Grid>& sheets, const ImportOptions& options) {
+    std::vector<MetaRow> meta;
+    for (const auto& grid : sheets)
+        if (grid.name == cover_name)
+            for (const auto& row : grid.rows)
+                if (row.size() >= 2) meta.emplace_back(row[0], row[1]);
+    return catalog_from_grids(sheets, meta, options);
+}
+
+std::expected<std::vector<Grid>, Error> sheets_from_xlsx(std::string_view bytes, const std::string& file, const XlsxLimits& limits) {
+    ImportOptions options;
+    options.file = file;
     zip_error_t error;
     zip_error_init(&error);
     auto damaged = [&] {
@@ -414,7 +431,6 @@ std::expected<Imported, Error> catalog_from_xlsx(std::string_view bytes, const I
     if (*strings && shared_doc.load_string((*strings)->c_str()))
         for (auto si : shared_doc.document_element().children("si")) shared.push_back(text_of(si));
     std::vector<Grid> grids;
-    std::vector<MetaRow> meta;
     int index = 0;
     for (auto sheet : workbook_doc.document_element().child("sheets").children("sheet")) {
         ++index;
@@ -425,12 +441,9 @@ std::expected<Imported, Error> catalog_from_xlsx(std::string_view bytes, const I
         if (!*xml) continue;
         auto grid = read_sheet(**xml, sheet.attribute("name").value(), shared, limits, options.file);
         if (!grid) return std::unexpected(grid.error());
-        if (grid->name == cover_name)
-            for (const auto& row : grid->rows)
-                if (row.size() >= 2) meta.emplace_back(row[0], row[1]);
         grids.push_back(std::move(*grid));
     }
-    return catalog_from_grids(grids, meta, options);
+    return grids;
 }
 
 }  // namespace gkml

@@ -35,4 +35,10 @@ struct XlsxLimits {
 std::expected<Imported, Error> catalog_from_xlsx(std::string_view bytes, const ImportOptions& options,
                                                  const XlsxLimits& limits = {});
 
+// The same in two steps: the workbook's sheets as grids (merged cells spread, the cover among them),
+// then the catalog they hold.
+std::expected<std::vector<Grid>, Error> sheets_from_xlsx(std::string_view bytes, const std::string& file,
+                                                         const XlsxLimits& limits = {});
+std::expected<Imported, Error> catalog_from_sheets(const std::vector<Grid>& sheets, const ImportOptions& options);
+
 }  // namespace gkml

@@ -1,0 +1,235 @@
+// The clerk's workbook (issue 15): whatever a clerk types into an exported workbook is carried into
+// the catalog exactly or reported at its sheet and cell. Each case is an edit a clerk makes every day.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "gkml/files.hpp"
+#include "gkml/tabular.hpp"
+#include "gkml/template.hpp"
+#include "gkml/xlsx.hpp"
+#include "gkml/xml.hpp"
+
+using namespace gkml;
+
+namespace {
+
+const Catalog& standard() {
+    static const Catalog catalog = [] {
+        auto sets = read_catalog_dir(std::filesystem::path(GKML_SOURCE_DIR) / "catalogs" / "standard");
+        REQUIRE(sets);
+        return sets->front();
+    }();
+    return catalog;
+}
+
+const std::vector<FieldEntry>& registry() {
+    static const auto fields = *read_fields(std::filesystem::path(GKML_SOURCE_DIR) / "catalogs" / "fields.xml");
+    return fields;
+}
+
+// A township's workbook as gkml exports it, read back as the sheets a clerk edits.
+struct Workbook {
+    Catalog unit = unit_catalog_from(standard(), UnitRef{"230522203000", "建设乡", Level::township});
+    std::vector<ColumnHead> columns = columns_of(unit, false);
+    std::vector<Grid> sheets;
+
+    Workbook() {
+        auto bytes = catalog_to_xlsx(unit);
+        REQUIRE(bytes);
+        auto read = sheets_from_xlsx(*bytes, "建设乡.xlsx");
+        REQUIRE(read);
+        sheets = std::move(*read);
+    }
+    Grid& sheet(std::string_view field) {
+        auto found = std::ranges::find_if(sheets, [&](const Grid& g) { return g.name.starts_with(field); });
+        REQUIRE(found != sheets.end());
+        return *found;
+    }
+    std::size_t column(Column c) const { return std::size_t(std::ranges::find(columns, c, &ColumnHead::column) - columns.begin()); }
+    std::size_t row_of(Grid& grid, std::string_view id) {
+        for (std::size_t r = 0; r < grid.rows.size(); ++r)
+            if (grid.rows[r].size() > column(Column::id) && grid.rows[r][column(Column::id)] == id) return r;
+        FAIL("no row " << id);
+        return 0;
+    }
+    std::string& cell(std::string_view id, Column c) {
+        auto& grid = sheet(id.substr(0, 2));
+        return grid.rows[row_of(grid, id)][column(c)];
+    }
+    std::string address(std::string_view id, Column c) {
+        auto& grid = sheet(id.substr(0, 2));
+        return grid.name + "!" + cell_address(row_of(grid, id), column(c));
+    }
+    Imported import() {
+        ImportOptions options;
+        options.file = "建设乡.xlsx";
+        options.standard = &standard();
+        options.registry = &registry();
+        auto imported = catalog_from_sheets(sheets, options);
+        REQUIRE(imported);
+        return *imported;
+    }
+};
+
+const Item* item_of(const Imported& imported, std::string_view id) { return imported.catalog.find_item(id); }
+
+std::vector<Diagnostic> said_at(const Imported& imported, const std::string& cell) {
+    std::vector<Diagnostic> out;
+    for (const auto& d : imported.diagnostics)
+        if (d.cell == cell) out.push_back(d);
+    return out;
+}
+
+// A new local row under the last row of field 20, filled as a clerk would.
+std::vector<std::string>& add_local_row(Workbook& book) {
+    auto& grid = book.sheet("20");
+    auto row = grid.rows.back();
+    row.resize(book.columns.size());  // the reader leaves out a row's empty cells at its end
+    row[book.column(Column::id)] = "";
+    row[book.column(Column::seq)] = "";
+    row[book.column(Column::name)] = "本乡临时救助备用金管理办法";
+    grid.rows.push_back(row);
+    return grid.rows.back();
+}
+
+}  // namespace
+
+TEST_CASE("an exported workbook imported untouched gives the catalog back, with nothing said", "[workbook]") {
+    Workbook book;
+    auto imported = book.import();
+    CHECK(imported.catalog == book.unit);
+    CHECK(imported.diagnostics.empty());
+}
+
+TEST_CASE("1. a local row's 挂靠事项 is kept as typed, full-width too, and one that is no item is reported at its cell",
+          "[workbook]") {
+    Workbook book;
+    auto& row = add_local_row(book);
+    row[book.column(Column::anchor)] = "２０－００６";
+    auto imported = book.import();
+    const auto& local = imported.catalog.find_field("20")->items.back();
+    CHECK(local.is_local());
+    CHECK(local.anchor == "20-006");
+
+    Workbook wrong;
+    auto& bad = add_local_row(wrong);
+    bad[wrong.column(Column::anchor)] = "20-999";
+    auto refused = wrong.import();
+    auto& grid = wrong.sheet("20");
+    auto cell = grid.name + "!" + cell_address(grid.rows.size() - 1, wrong.column(Column::anchor));
+    auto said = said_at(refused, cell);
+    REQUIRE(said.size() == 1);
+    CHECK(said[0].severity == Severity::error);
+    CHECK(said[0].message_zh == "挂靠事项“20-999”不是标准目录中的事项编号");
+}
+
+TEST_CASE("2. a channel cell marked 是/否, √/×, 有/无 or as a plain list means what the clerk meant", "[workbook]") {
+    auto codes = [](std::string_view cell) {
+        std::vector<std::pair<ChannelCode, bool>> out;
+        for (const auto& c : parse_channels(cell)) out.emplace_back(c.code, c.required);
+        return out;
+    };
+    using P = std::vector<std::pair<ChannelCode, bool>>;
+    CHECK(codes("是：政府网站\n否：公开查阅点") == P{{ChannelCode::website, true}});
+    CHECK(codes("政府网站：是\n公开查阅点：否") == P{{ChannelCode::website, true}});
+    CHECK(codes("√政府网站 ×公开查阅点") == P{{ChannelCode::website, true}});
+    CHECK(codes("政府网站（√）\n公开查阅点（×）") == P{{ChannelCode::website, true}});
+    CHECK(codes("有：政府网站、公开栏\n无：政府公报") == P{{ChannelCode::website, true}, {ChannelCode::bulletin_board, true}});
+    CHECK(codes("政府网站、公开查阅点，公开栏/政务服务中心") ==
+          P{{ChannelCode::website, true}, {ChannelCode::reading_point, true}, {ChannelCode::bulletin_board, true},
+            {ChannelCode::service_center, true}});
+    CHECK(codes("■政府网站\n■其他：无") == P{{ChannelCode::website, true}});
+    CHECK(codes("■政府网站\n□公开查阅点") == P{{ChannelCode::website, true}, {ChannelCode::reading_point, false}});
+    // Words that begin with 有 or 无 are not marks.
+    auto other = parse_channels("■其他：有线电视");
+    REQUIRE(other.size() == 1);
+    CHECK(other[0].text == "有线电视");
+}
+
+TEST_CASE("3. clearing both 主动 and 依申请 is refused at the row's cell, in a clerk's words", "[workbook]") {
+    Workbook book;
+    book.cell("20-001", Column::proactive) = "";
+    book.cell("20-001", Column::on_request) = "";
+    auto imported = book.import();
+    auto said = said_at(imported, book.address("20-001", Column::proactive));
+    REQUIRE(said.size() == 1);
+    CHECK(said[0].code == "GKML-E020");
+    CHECK(said[0].severity == Severity::error);
+    CHECK(said[0].hint == "在“主动”“依申请”中至少一格内选“√”。");
+}
+
+TEST_CASE("4. a standard row deleted from a sheet is said, with what to do instead", "[workbook]") {
+    Workbook book;
+    auto& grid = book.sheet("20");
+    grid.rows.erase(grid.rows.begin() + static_cast<std::ptrdiff_t>(book.row_of(grid, "20-002")));
+    auto imported = book.import();
+    CHECK_FALSE(item_of(imported, "20-002"));
+    auto said = said_at(imported, grid.name);
+    REQUIRE(said.size() == 1);
+    CHECK(said[0].code == "GKML-W107");
+    CHECK(said[0].message_zh.starts_with("表中没有标准事项 20-002"));
+    CHECK(said[0].hint.find("不适用理由") != std::string::npos);
+}
+
+TEST_CASE("5. the standard's columns: a renamed item and a level ticked are undone, a stricter time limit kept, each said",
+          "[workbook]") {
+    Workbook book;
+    // The first township item whose time limit counts 10 working days.
+    const Item* wanted = nullptr;
+    for (const auto& item : book.unit.find_field("20")->items)
+        if (!wanted && item.time_limit && item.time_limit->text.ends_with("10个工作日内")) wanted = &item;
+    REQUIRE(wanted);
+    const std::string id = wanted->id;
+    book.cell(id, Column::name) = "低保办事指南（本乡）";
+    auto strict = wanted->time_limit->text;
+    auto twenty = strict.find("10个工作日");
+    strict.replace(twenty, 2, "5");
+    book.cell(id, Column::time_limit) = strict;
+    auto city = std::ranges::find_if(book.columns, [](const ColumnHead& h) {
+        return h.column == Column::levels && h.levels.front() == Level::city;
+    });
+    if (city != book.columns.end()) {
+        auto& grid = book.sheet("20");
+        grid.rows[book.row_of(grid, id)].resize(book.columns.size());
+        grid.rows[book.row_of(grid, id)][std::size_t(city - book.columns.begin())] = "√";
+    }
+    auto imported = book.import();
+    const auto* item = item_of(imported, id);
+    REQUIRE(item);
+    CHECK(item->name == wanted->name);
+    CHECK(item->time_limit->text == strict);
+    CHECK(item->levels == wanted->levels);
+    auto renamed = said_at(imported, book.address(id, Column::name));
+    REQUIRE(renamed.size() == 1);
+    CHECK(renamed[0].code == "GKML-W105");
+    CHECK(renamed[0].message_zh == "标准事项 " + id + " 的二级事项不能修改（改成了“低保办事指南（本乡）”），已按标准恢复为“" + wanted->name + "”");
+    auto limit = said_at(imported, book.address(id, Column::time_limit));
+    REQUIRE(limit.size() == 1);
+    CHECK(limit[0].code == "GKML-W106");
+    // A looser one is undone.
+    Workbook loose;
+    auto longer = std::string(wanted->time_limit->text);
+    longer.replace(twenty, 2, "30");
+    loose.cell(id, Column::time_limit) = longer;
+    auto undone = loose.import();
+    CHECK(item_of(undone, id)->time_limit == wanted->time_limit);
+    REQUIRE(said_at(undone, loose.address(id, Column::time_limit)).size() == 1);
+    CHECK(said_at(undone, loose.address(id, Column::time_limit))[0].code == "GKML-W105");
+}
+
+TEST_CASE("6. a unit code Excel turned into 2.30522E+11 is refused at the cover's cell", "[workbook]") {
+    Workbook book;
+    auto& cover = book.sheets.front();
+    REQUIRE(cover.name == "封面");
+    std::size_t at = 0;
+    for (std::size_t r = 0; r < cover.rows.size(); ++r)
+        if (cover.rows[r].size() >= 2 && cover.rows[r][0] == "单位代码") at = r;
+    REQUIRE(at > 0);
+    cover.rows[at][1] = "2.30522E+11";
+    auto imported = book.import();
+    auto said = said_at(imported, "封面!" + cell_address(at, 1));
+    REQUIRE(said.size() == 1);
+    CHECK(said[0].severity == Severity::error);
+    CHECK(said[0].message_zh == "单位代码“2.30522E+11”被 Excel 改成了科学计数法，原来的代码已经丢失");
+}
