@@ -83,3 +83,28 @@ TEST_CASE("the workbook opens in LibreOffice without complaint", "[cli][xlsx][li
     CHECK(run.exit_code == 0);
     CHECK(run.out.empty());
 }
+
+TEST_CASE("7, 9, 10. validate reads a clerk's workbook and answers at its cells, in Chinese, and an .xls is told how to convert",
+          "[cli][xlsx]") {
+    auto unit = scratch("jsx.xml"), book = scratch("建设乡.xlsx");
+    REQUIRE(run_gkml({"init", "--unit", "230522203000", "--name", "建设乡", "--level", "township", "-o", unit}).exit_code == 0);
+    // An element taken out of 20-001 before export: in the workbook, the clerk changed a locked cell.
+    auto xml = gkml::test::slurp(unit);
+    auto item = xml.find("<item id=\"20-001\"");
+    auto element = xml.find("<element ", item);
+    xml.erase(element, xml.find("</element>", element) + std::string("</element>").size() - element);
+    auto edited = scratch("edited.xml");
+    gkml::test::spit(edited, xml);
+    REQUIRE(run_gkml({"export", edited, "-o", book}).exit_code == 0);
+    auto run = run_gkml({"validate", book});
+    INFO(run.out << run.err);
+    CHECK(run.exit_code == 0);
+    CHECK(run.out.find("建设乡.xlsx:20 社会救助!E4: warning GKML-W105: 标准事项 20-001 的公开内容（要素）不能修改") != std::string::npos);
+    CHECK(run.out.find(".xml:") == std::string::npos);
+    CHECK(run.err.find("检查了 1 个文件：0 个错误，1 个警告") != std::string::npos);
+    auto xls = scratch("建设乡.xls");
+    gkml::test::spit(xls, "\xD0\xCF\x11\xE0");
+    auto old = run_gkml({"import", xls, "-o", scratch("xls.xml")});
+    CHECK(old.exit_code == 2);
+    CHECK(old.err.find("在 Excel 或 WPS 中“另存为”Excel 工作簿（*.xlsx）后再导入") != std::string::npos);
+}

@@ -32,6 +32,10 @@ inline std::string slurp(const std::filesystem::path& p) {
     return ss.str();
 }
 
+inline void spit(const std::filesystem::path& p, const std::string& content) {
+    std::ofstream(p, std::ios::binary) << content;
+}
+
 // `args` are passed to gkml, each quoted; the working folder is the source tree. `bounds` go before
 // the command (ulimit, timeout): a reader that runs away then fails instead of taking the machine.
 inline Run run_gkml(const std::vector<std::string>& args, const std::string& bounds = "") {

@@ -20,8 +20,18 @@ struct ImportArgs {
 int run_import(const ImportArgs& args) {
     std::string from = args.from.empty() ? args.in.extension().string().substr(args.in.has_extension() ? 1 : 0) : args.from;
     if (from == "htm") from = "html";
+    if (args.from.empty() && (from == "xls" || from == "ods" || from == "et" || from == "wps" || from == "xlsm"))
+        return report(Error{ErrorKind::invalid_input,
+                            "gkml 读 .xlsx 工作簿，不读 ." + from + "：在 Excel 或 WPS 中“另存为”Excel 工作簿（*.xlsx）后再导入，"
+                            "或用 libreoffice --headless --convert-to xlsx " + args.in.filename().string() +
+                            " / ." + from + " is not read: save the workbook as .xlsx",
+                            args.in.string(), 0});
     if (from != "xlsx" && from != "csv" && from != "html")
-        return report(Error{ErrorKind::usage, "--from must be xlsx, csv or html", "", 0});
+        return report(Error{ErrorKind::usage,
+                            args.from.empty() ? "看不出 " + args.in.filename().string() + " 是什么表格：用 --from xlsx、csv 或 html 指明 / "
+                                                "name the format with --from xlsx, csv or html"
+                                              : "--from 只能是 xlsx、csv 或 html / --from must be xlsx, csv or html",
+                            "", 0});
     auto standard = load_standard(args.standard);
     if (!standard) return report(standard.error());
     auto registry = read_fields(data_dir() / "catalogs" / "fields.xml");
@@ -40,9 +50,7 @@ int run_import(const ImportArgs& args) {
     auto imported = [&]() -> std::expected<Imported, Error> {
         auto bytes = read_file(args.in);
         if (!bytes) return std::unexpected(bytes.error());
-        return from == "xlsx"  ? catalog_from_xlsx(*bytes, options)
-               : from == "csv" ? catalog_from_csv(*bytes, options)
-                               : catalog_from_html(*bytes, options);
+        return import_table(*bytes, from, options);
     }();
     if (!imported) return report(imported.error());
     std::cout << diagnostics_to_text(imported->diagnostics);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <expected>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
@@ -88,5 +89,11 @@ std::expected<Imported, Error> catalog_from_csv(std::string_view bytes, const Im
 
 // One Markdown table per field, with the catalog's title and attributes above.
 std::string markdown_of(const Catalog& catalog);
+
+// The table format a file's name says: "xlsx", "csv" or "html" (.htm too); empty for any other.
+std::string table_format_of(const std::filesystem::path& file);
+
+// A table of one of those formats, read as its reader reads it (catalog_from_xlsx, _csv, _html).
+std::expected<Imported, Error> import_table(std::string_view bytes, std::string_view format, const ImportOptions& options);
 
 }  // namespace gkml
