@@ -12,6 +12,11 @@ namespace {
 
 constexpr std::array<std::string_view, 4> roles{"市级人民政府", "县级人民政府", "乡镇人民政府（街道办事处）", "村（居）民委员会"};
 constexpr std::string_view suggestion = "试点单位的本地事项，供参考：不适用可删除";
+constexpr std::string_view name_placeholder = "（单位名称）";
+
+bool ends_with_any(std::string_view text, std::initializer_list<std::string_view> endings) {
+    return std::ranges::any_of(endings, [&](std::string_view e) { return text.ends_with(e); });
+}
 
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {
     if (from.empty()) return text;
@@ -37,9 +42,26 @@ std::string generalize_addresses(std::string text) {
 
 std::string_view role_of(Level level) { return roles[static_cast<std::size_t>(level)]; }
 
+std::string government_of(const UnitRef& unit) {
+    if (ends_with_any(unit.name, {"人民政府", "办事处", "委员会", "局", "办", "中心", "站", "所", "委"})) return unit.name;
+    if (unit.name.ends_with("街道")) return unit.name + "办事处";
+    return unit.name + "人民政府";
+}
+
+std::string specialize_text(std::string_view text, const UnitRef& unit) {
+    std::string out = replace_all(std::string{text}, role_of(unit.level), government_of(unit));
+    return replace_all(std::move(out), name_placeholder, unit.name);
+}
+
 std::string generalize_text(std::string_view text, const UnitRef& unit) {
     static const std::regex phone(R"((^|[^0-9])((0[0-9]{2,3}-)[0-9]{7,8}|1[3-9][0-9]{9})(?![0-9]))");
-    std::string out = replace_all(std::string{text}, unit.name, role_of(unit.level));
+    // The government first (友谊镇人民政府 → 乡镇人民政府（街道办事处）), then the bare name (友谊镇民政办 →
+    // （单位名称）民政办): the role in place of the name alone read 乡镇人民政府（街道办事处）人民政府.
+    std::string out{text};
+    if (!unit.name.empty()) {
+        out = replace_all(std::move(out), government_of(unit), role_of(unit.level));
+        out = replace_all(std::move(out), unit.name, name_placeholder);
+    }
     out = std::regex_replace(out, phone, "$1（联系电话）");
     return generalize_addresses(std::move(out));
 }
@@ -66,6 +88,12 @@ Catalog unit_catalog_from(const Catalog& source, const UnitRef& unit, const std:
             if (from_standard) {
                 i.evidence = {};
                 i.note.clear();
+            } else {
+                auto own = [&](std::string& text) { text = specialize_text(text, unit); };
+                own(i.category), own(i.name), own(i.subject), own(i.note);
+                for (auto& e : i.elements) own(e.text);
+                for (auto& c : i.channels) own(c.text);
+                if (i.audience) own(i.audience->group);
             }
             copy.items.push_back(std::move(i));
         }

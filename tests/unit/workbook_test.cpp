@@ -233,3 +233,22 @@ TEST_CASE("6. a unit code Excel turned into 2.30522E+11 is refused at the cover'
     CHECK(said[0].severity == Severity::error);
     CHECK(said[0].message_zh == "单位代码“2.30522E+11”被 Excel 改成了科学计数法，原来的代码已经丢失");
 }
+
+TEST_CASE("11. a template says 乡镇人民政府（街道办事处） for the pilot's government, and a new township gets its own name back",
+          "[workbook][template]") {
+    UnitRef pilot{"230522102000", "友谊镇", Level::township};
+    auto unit = unit_catalog_from(standard(), pilot);
+    auto& item = unit.fields.front().items.front();
+    item.subject = "友谊镇人民政府";
+    item.note = "友谊镇民政办负责，联系电话 0469-5123456";
+    auto tpl = template_from(unit, nullptr);
+    const auto& general = tpl.fields.front().items.front();
+    CHECK(general.subject == "乡镇人民政府（街道办事处）");
+    CHECK(general.note == "（单位名称）民政办负责，联系电话 （联系电话）");
+    auto next = unit_catalog_from(tpl, UnitRef{"230522203000", "建设乡", Level::township});
+    const auto& own = next.fields.front().items.front();
+    CHECK(own.subject == "建设乡人民政府");
+    CHECK(own.note == "建设乡民政办负责，联系电话 （联系电话）");
+    CHECK(government_of(UnitRef{"230522001000", "中心街道", Level::township}) == "中心街道办事处");
+    CHECK(government_of(UnitRef{"230522-mzj", "友谊县民政局", Level::county}) == "友谊县民政局");
+}

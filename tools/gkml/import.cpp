@@ -59,9 +59,9 @@ int run_import(const ImportArgs& args) {
         return report(Error{ErrorKind::usage,
                             "文件中没有写明是哪个单位的目录：用 --unit（和 --units）指定 / name the unit with --unit", args.in.string(), 0});
     if (int written = write_checked(args.out, imported->catalog, &*standard); written != ok) return written;
-    std::cerr << args.out.string() << ": " << imported->catalog.item_count() << " items";
+    std::cerr << args.out.string() << "：共 " << imported->catalog.item_count() << " 个事项 (" << imported->catalog.item_count() << " items)";
     if (!imported->local_items.empty()) {
-        std::cerr << "; not in the standard, kept as local items:";
+        std::cerr << "；标准目录中没有、作为本地事项保留 (kept as local items)：";
         constexpr std::size_t shown = 20;  // the rest are in the warnings above, row by row
         for (std::size_t i = 0; i < std::min(shown, imported->local_items.size()); ++i) std::cerr << ' ' << imported->local_items[i];
         if (imported->local_items.size() > shown) std::cerr << " … (" << imported->local_items.size() << " in all)";

@@ -25,7 +25,7 @@ std::expected<UnitRef, Error> unit_of(const std::string& code, const std::filesy
         if (!registry) return std::unexpected(registry.error());
         auto found = std::ranges::find(*registry, code, &Unit::code);
         if (found == registry->end())
-            return std::unexpected(Error{ErrorKind::usage, "unit " + code + " is not in the registry", units.string(), 0});
+            return std::unexpected(Error{ErrorKind::usage, "单位名录中没有代码为 " + code + " 的单位：检查代码，或先把它加入名录 / unit " + code + " is not in the registry", units.string(), 0});
         if (!found->level) return std::unexpected(Error{ErrorKind::usage, "unit " + code + " keeps no catalog (province)", "", 0});
         unit.name = found->name;
         unit.level = *found->level;

@@ -22,6 +22,13 @@ std::string_view role_of(Level level);
 // A unit's name, contact telephone numbers and addresses in a text replaced by roles and placeholders.
 std::string generalize_text(std::string_view text, const UnitRef& unit);
 
+// The unit's own government as its texts name it: 友谊镇 → 友谊镇人民政府, 西城街道 → 西城街道办事处; a name
+// that already is one (友谊县民政局) stays.
+std::string government_of(const UnitRef& unit);
+
+// A template's text made the unit's again: the role becomes the unit's government, （单位名称） its name.
+std::string specialize_text(std::string_view text, const UnitRef& unit);
+
 // The unit's catalog as a template: unit and not-applicable markings removed, subjects of standard
 // items back to the standard's roles (`standard` may be null: then only generalized), every text
 // generalized, local items kept and marked as suggestions, the source unit and catalog recorded.
