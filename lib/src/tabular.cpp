@@ -478,7 +478,12 @@ bool is_unit_column(Column column) {
     switch (column) {
         case Column::subject:
         case Column::channels:
+        case Column::audience_public:
+        case Column::audience_specific:
+        case Column::proactive:
+        case Column::on_request:
         case Column::not_applicable:
+        case Column::anchor:
         case Column::note: return true;
         default: return false;
     }

@@ -21,12 +21,13 @@ using namespace std::string_view_literals;
 namespace {
 
 constexpr std::string_view cover_name = "封面";
+constexpr std::size_t blank_rows = 50;  // open rows under each table
 constexpr std::string_view instructions[] = {
     "填写说明"sv,
-    "1. 每个领域一张工作表。灰色底的列来自标准目录，已锁定；白色的列（公开主体、公开渠道和载体、不适用理由、备注）由本单位填写。"sv,
+    "1. 每个领域一张工作表。灰色底的列来自标准目录，已锁定；白色的列（公开主体、公开渠道和载体、公开对象、公开方式、不适用理由、备注）由本单位填写。"sv,
     "2. 公开渠道和载体：每行一个渠道，■ 表示必选，□ 表示可选，例如“■政府网站”；其他渠道写“■其他：平台名称”。"sv,
-    "3. 公开对象、公开方式、公开层级：在格内选“√”，不适用的留空。"sv,
-    "4. 本单位不适用的事项不要删除，在“不适用理由”列写明理由。"sv,
+    "3. 公开对象、公开方式：在格内选“√”，每组至少选一项；与标准不同的，导入时会提示确认。公开层级由标准决定。"sv,
+    "4. 本单位不适用的事项不要删除，在“不适用理由”列写明理由。标准的公开时限可以改得更严（如 20 个工作日改为 10 个），不能放宽。"sv,
     "5. 新增本地事项：在表尾插入行，编号留空（导入时自动编为 L-领域代码-序号），“挂靠事项”写所挂靠的标准事项编号。"sv,
     "6. 公开内容（要素）每行一个，● 必选，〇 可选；公开依据每行一个：【类别】名称（文号：…）。"sv,
     "7. 填好后用 gkml import --from xlsx 导回。工作表保护没有密码，需要时可在“审阅”菜单中撤销。"sv,
@@ -127,6 +128,8 @@ void write_cover(lxw_workbook* wb, const Catalog& catalog, const Formats& f) {
     }
     ++r;
     for (auto line : instructions) worksheet_write_string(ws, r++, 0, std::string{line}.c_str(), nullptr);
+    worksheet_set_paper(ws, 9);  // A4, both columns on one page wide
+    worksheet_fit_to_pages(ws, 1, 0);
 }
 
 void write_field(lxw_workbook* wb, const Catalog& catalog, const Field& field, const std::vector<ColumnHead>& columns,
@@ -173,8 +176,13 @@ void write_field(lxw_workbook* wb, const Catalog& catalog, const Field& field, c
             else worksheet_write_string(ws, row, lxw_col_t(c), rows[r][c].c_str(), format);
             lines = std::max(lines, wrapped_lines(rows[r][c], std::max(1, widths[c] - 1)));
         }
-        worksheet_set_row(ws, lxw_row_t(r + 3), 14.5 * std::min(lines, 27), nullptr);
+        worksheet_set_row(ws, lxw_row_t(r + 3), 15.0 * std::min(lines, 27) + 3, nullptr);
     }
+    // Open, bordered rows under the table, for the local items a clerk adds (the column default alone
+    // leaves them locked in LibreOffice).
+    for (std::size_t r = rows.size(); r < rows.size() + blank_rows; ++r)
+        for (std::size_t c = 0; c < columns.size(); ++c)
+            worksheet_write_blank(ws, lxw_row_t(r + 3), lxw_col_t(c), is_tick_column(columns[c].column) ? f.open_tick : f.open);
     // drop-downs down to well below the last row, for the rows a clerk adds
     static const char* tick_list[] = {"√", nullptr};
     lxw_data_validation validation{};
@@ -183,6 +191,7 @@ void write_field(lxw_workbook* wb, const Catalog& catalog, const Field& field, c
     for (std::size_t c = 0; c < columns.size(); ++c)
         if (is_tick_column(columns[c].column))
             worksheet_data_validation_range(ws, 3, lxw_col_t(c), lxw_row_t(rows.size() + 500), lxw_col_t(c), &validation);
+    worksheet_print_area(ws, 0, 0, lxw_row_t(rows.size() + 2), last);  // the table, not the 50 empty rows under it
     worksheet_freeze_panes(ws, 3, 0);
     worksheet_repeat_rows(ws, 1, 2);
     worksheet_set_landscape(ws);
