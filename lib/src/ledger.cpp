@@ -330,33 +330,49 @@ std::expected<std::vector<Ledger>, Error> parse_ledger_csv(std::string_view byte
         return std::unexpected(invalid("the header needs unit, item, formed, published and channel columns "
                                        "(单位代码, 事项编号, 形成日期, 发布日期, 发布渠道)",
                                        file, rows->front().line));
+    // Every bad row is found, not the first only: a CMS export of a year is fixed in one go.
     std::map<std::string, Ledger> by_unit;
+    std::vector<std::pair<int, std::string>> problems;
     for (std::size_t r = 1; r < rows->size(); ++r) {
         const auto& row = (*rows)[r];
         auto cell = [&](std::optional<std::size_t> c) { return trimmed(cell_of(row, c)); };
         auto formed_date = parse_loose_date(cell(formed));
         auto published_date = parse_loose_date(cell(published));
         auto channel_code = channel_from(cell(channel));
-        if (cell(unit).empty() || cell(item).empty())
-            return std::unexpected(invalid("a record without its unit or item", file, row.line));
-        if (!formed_date || !published_date)
-            return std::unexpected(invalid("not a date: \"" + (formed_date ? cell(published) : cell(formed)) + "\"", file, row.line));
-        if (!channel_code) return std::unexpected(invalid("unknown channel \"" + cell(channel) + "\"", file, row.line));
-        // The rules the XSD holds an XML ledger to, for the same records in a CSV.
-        if (!is_unit_code(cell(unit)))
-            return std::unexpected(invalid("单位代码 \"" + cell(unit) + "\" 不是统计用区划代码（6、9 或 12 位数字，可带 -部门简称） / not a division code",
-                                           file, row.line));
-        if (!item_id_pattern(cell(item)))
-            return std::unexpected(invalid("事项编号 \"" + cell(item) + "\" 不是 FF-NNN 或 L-… 的形式 / not an item id", file, row.line));
         auto control = [](const std::string& text) {
             return std::ranges::any_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r'; });
         };
-        if (control(cell(title)) || control(cell(url)))
-            return std::unexpected(invalid("标题或链接中有控制字符（多为复制粘贴带入），XML 台账不能保存 / control characters in the title or address",
-                                           file, row.line));
+        std::string problem;
+        if (cell(unit).empty() || cell(item).empty())
+            problem = "缺少单位代码或事项编号 / a record without its unit or item";
+        else if (!formed_date || !published_date)
+            problem = "不是日期：\"" + (formed_date ? cell(published) : cell(formed)) + "\"（写作 2025-03-01 或 2025/3/1） / not a date";
+        else if (!channel_code)
+            problem = "不认识的发布渠道 \"" + cell(channel) + "\"（如 政府网站、公开栏、政务新媒体） / unknown channel";
+        // The rules the XSD holds an XML ledger to, for the same records in a CSV.
+        else if (!is_unit_code(cell(unit)))
+            problem = "单位代码 \"" + cell(unit) + "\" 不是统计用区划代码（6、9 或 12 位数字，可带 -部门简称） / not a division code";
+        else if (!item_id_pattern(cell(item)))
+            problem = "事项编号 \"" + cell(item) + "\" 不是 FF-NNN 或 L-… 的形式 / not an item id";
+        else if (control(cell(title)) || control(cell(url)))
+            problem = "标题或链接中有控制字符（多为复制粘贴带入），XML 台账不能保存 / control characters in the title or address";
+        if (!problem.empty()) {
+            problems.emplace_back(row.line, std::move(problem));
+            continue;
+        }
         auto& ledger = by_unit[cell(unit)];
         ledger.unit = cell(unit);
         ledger.records.push_back(Record{cell(id), cell(item), *formed_date, *published_date, *channel_code, cell(title), cell(url)});
+    }
+    if (!problems.empty()) {
+        // The first line in the error's own place; every line in its message, as file:line: what.
+        constexpr std::size_t shown = 50;
+        std::string message = problems.front().second;
+        for (std::size_t k = 1; k < std::min(problems.size(), shown); ++k)
+            message += "\n" + std::string(file) + ":" + std::to_string(problems[k].first) + ": " + problems[k].second;
+        if (problems.size() > shown) message += "\n…… 共 " + std::to_string(problems.size()) + " 行有问题 (" + std::to_string(problems.size()) + " bad rows)";
+        else if (problems.size() > 1) message += "\n共 " + std::to_string(problems.size()) + " 行有问题，整份台账未导入 (" + std::to_string(problems.size()) + " bad rows; nothing ingested)";
+        return std::unexpected(invalid(std::move(message), file, problems.front().first));
     }
     std::vector<Ledger> out;
     for (auto& [code, ledger] : by_unit) out.push_back(std::move(ledger));

@@ -117,7 +117,7 @@ TEST_CASE("an invalid file is reported and skipped, the rest goes in", "[cli][co
     files.push_back("tests/data/invalid/not-well-formed.xml");
     auto run = ws.ingest(files);
     CHECK(run.exit_code == 2);
-    CHECK(run.err.find("broken-ledger.csv:2: not a date: \"2024-02-30\"") != std::string::npos);
+    CHECK(run.err.find("broken-ledger.csv:2: 不是日期：\"2024-02-30\"") != std::string::npos);
     CHECK(run.err.find("4 snapshots added, 0 unchanged, 2 invalid") != std::string::npos);
     CHECK(nlohmann::json::parse(ws.coverage({"--format", "json"}).out)["units"].size() == 2);
 }

@@ -307,3 +307,20 @@ TEST_CASE("a diff of 100 000 items, of 20 000 renumbered ones, or of 20 000 with
     CHECK(unnumbered.exit_code == 1);
     CHECK(unnumbered.out.find("只把规范化后名称完全相同的配成对") != std::string::npos);
 }
+
+TEST_CASE("8. a CMS ledger with several bad rows names every one of them, and nothing of it goes in", "[cli][hostile]") {
+    Folder f;
+    auto csv = f.write("cms.csv", "单位代码,事项编号,形成日期,发布日期,发布渠道,标题\n"
+                                  "230522203000,20-001,2025-01-06,2025-01-10,政府网站,低保\n"
+                                  "230522203000,20-002,2025-13-01,2025-01-10,政府网站,特困\n"
+                                  "230522203000,20-003,2025-01-06,2025-01-10,飞鸽传书,临时救助\n"
+                                  "2.30522E+11,20-004,2025-01-06,2025-01-10,政府网站,医疗救助\n");
+    auto run = run_gkml({"ingest", "--db", f.path("county.db"), csv}, bounds);
+    INFO(run.err);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err.find("cms.csv:3: 不是日期：\"2025-13-01\"") != std::string::npos);
+    CHECK(run.err.find("cms.csv:4: 不认识的发布渠道 \"飞鸽传书\"") != std::string::npos);
+    CHECK(run.err.find("cms.csv:5: 单位代码 \"2.30522E+11\" 不是统计用区划代码") != std::string::npos);
+    CHECK(run.err.find("共 3 行有问题，整份台账未导入") != std::string::npos);
+    CHECK((run.out + run.err).find("0 snapshots added") != std::string::npos);
+}
