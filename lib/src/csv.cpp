@@ -104,7 +104,7 @@ std::expected<std::vector<CsvRow>, Error> parse_csv(std::string_view text, std::
             ++line;
         } else cell += c, cell_started = true;
     }
-    if (quoted) return std::unexpected(invalid("unterminated quoted cell", file, quote_line));
+    if (quoted) return std::unexpected(invalid("这一行开始的单元格以英文双引号 \" 开头却没有结尾的引号，其后的内容都会被当成这一格：补上引号，或去掉开头的引号 / unterminated quoted cell", file, quote_line));
     if (cell_started || !row.cells.empty()) {
         end_cell();
         end_row();
@@ -116,7 +116,7 @@ std::expected<std::vector<CsvRow>, Error> read_csv(std::string_view bytes, std::
     auto text = decode_text(bytes, file);
     if (!text) return std::unexpected(text.error());
     auto rows = parse_csv(*text, file);
-    if (rows && rows->empty()) return std::unexpected(Error{ErrorKind::invalid_input, "no header row", std::string(file), 1});
+    if (rows && rows->empty()) return std::unexpected(Error{ErrorKind::invalid_input, "文件里没有表头行 / no header row", std::string(file), 1});
     return rows;
 }
 

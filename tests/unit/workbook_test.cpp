@@ -6,6 +6,9 @@
 #include <random>
 #include <set>
 
+#include <pugixml.hpp>
+#include <zip.h>
+
 #include "gkml/files.hpp"
 #include "gkml/tabular.hpp"
 #include "gkml/template.hpp"
@@ -429,4 +432,52 @@ TEST_CASE("random clerk edits of an exported workbook: each is carried or report
     }
     CHECK(tried > 300);
     WARN("random clerk edits: " << tried << " tried, " << carried << " carried, " << reported << " reported at their cell");
+}
+
+namespace {
+
+std::string part_of(const std::string& xlsx, const char* name) {
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* source = zip_source_buffer_create(xlsx.data(), xlsx.size(), 0, &error);
+    zip_t* zip = zip_open_from_source(source, ZIP_RDONLY, &error);
+    REQUIRE(zip);
+    zip_stat_t stat;
+    REQUIRE(zip_stat(zip, name, 0, &stat) == 0);
+    std::string out(stat.size, '\0');
+    zip_file_t* part = zip_fopen(zip, name, 0);
+    REQUIRE(zip_fread(part, out.data(), stat.size) == static_cast<zip_int64_t>(stat.size));
+    zip_fclose(part);
+    zip_discard(zip);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the workbook lets a clerk tick 公开对象 and 公开方式 and fill in new rows, and keeps the standard's columns locked",
+          "[workbook][xlsx]") {
+    Workbook book;
+    auto bytes = catalog_to_xlsx(book.unit);
+    REQUIRE(bytes);
+    pugi::xml_document styles, sheet;
+    REQUIRE(styles.load_string(part_of(*bytes, "xl/styles.xml").c_str()));
+    REQUIRE(sheet.load_string(part_of(*bytes, "xl/worksheets/sheet2.xml").c_str()));  // the first field's sheet
+    std::vector<bool> locked;
+    for (auto xf : styles.child("styleSheet").child("cellXfs").children("xf"))
+        locked.push_back(!(xf.child("protection") && std::string_view(xf.child("protection").attribute("locked").value()) == "0"));
+    auto is_locked = [&](const std::string& ref) {
+        auto cell = sheet.find_node([&](pugi::xml_node n) { return std::string_view(n.name()) == "c" && ref == n.attribute("r").value(); });
+        INFO(ref);
+        REQUIRE(cell);
+        return locked.at(cell.attribute("s").as_uint());
+    };
+    const std::size_t first = 3, rows = book.unit.fields.front().items.size();
+    for (auto c : {Column::proactive, Column::on_request, Column::audience_public, Column::audience_specific, Column::subject,
+                   Column::channels, Column::anchor})
+        CHECK_FALSE(is_locked(cell_address(first, book.column(c))));
+    for (auto c : {Column::id, Column::category, Column::name, Column::elements, Column::time_limit})
+        CHECK(is_locked(cell_address(first, book.column(c))));
+    // The rows under the table are open in every column, 挂靠事项 and the ticks among them.
+    for (std::size_t c = 0; c < book.columns.size(); ++c) CHECK_FALSE(is_locked(cell_address(first + rows + 10, c)));
+    CHECK(sheet.child("worksheet").child("sheetProtection"));
 }
