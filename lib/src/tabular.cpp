@@ -875,7 +875,7 @@ struct GridReader {
     }
 
     bool anchor_exists(const std::string& anchor) const {
-        if (is_field_code(anchor)) return true;
+        if (is_field_code(anchor) || anchor.starts_with("L-")) return true;  // a local item: validate checks it is in the catalog
         if (options.standard) return options.standard->find_item(anchor) != nullptr;
         return anchor.size() == 6 && is_field_code(std::string_view{anchor}.substr(0, 2)) && anchor[2] == '-';
     }
@@ -1107,6 +1107,9 @@ void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions
             item.id = reference.id;
             used.insert(item.id);
             if (!has_levels[index[pair.new_item.item]]) item.levels = reference.levels;
+            // A table without 公开对象 or 公开方式 columns says nothing against the standard's.
+            if (!item.audience) item.audience = reference.audience;
+            if (!item.mode) item.mode = reference.mode;
         }
     }
     int next = 1;
@@ -1117,7 +1120,8 @@ void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions
         while (used.contains("L-" + field.code + "-" + std::to_string(next))) ++next;
         item.id = "L-" + field.code + "-" + std::to_string(next);
         used.insert(item.id);
-        if (item.anchor.empty() || !(is_field_code(item.anchor) || (options.standard && options.standard->find_item(item.anchor))))
+        if (item.anchor.empty() ||
+            !(is_field_code(item.anchor) || item.anchor.starts_with("L-") || (options.standard && options.standard->find_item(item.anchor))))
             item.anchor = field.code;
         if (item.levels.empty()) item.levels = {fallback};
         result.local_items.push_back(item.id);

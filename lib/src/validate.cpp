@@ -321,12 +321,16 @@ void check_item(const Catalog& catalog, const Field& field, const Item& item, co
         out.push_back(diagnose("GKML-E017", p, "事项 " + item.id + " 未停用，却写了替代事项",
                                "item " + item.id + " is active but names a replacement",
                                "停用的事项加 status=\"deprecated\"；仍在用的事项删除 replaced-by。"));
-    if (item.audience && !item.audience->everyone && !item.audience->specific)
+    // Nothing ticked, or (in a unit's catalog) the whole group gone where the standard item has it.
+    const Item* standard_item = catalog.kind == CatalogKind::unit && context.standard && !item.is_local()
+                                    ? context.standard->find_item(item.id) : nullptr;
+    if ((item.audience && !item.audience->everyone && !item.audience->specific) ||
+        (!item.audience && standard_item && standard_item->audience))
         out.push_back(diagnose("GKML-E020", p, "公开对象未勾选（全社会或特定群体）", "audience: neither 全社会 nor 特定群体 is ticked",
-                               "在 <audience> 上设置 public=\"true\" 或 specific=\"true\"。"));
-    if (item.mode && !item.mode->proactive && !item.mode->on_request)
+                               "在工作簿的“全社会”或“特定群体”格内选“√”（XML 中：<audience public=\"true\"/> 或 specific=\"true\"）。"));
+    if ((item.mode && !item.mode->proactive && !item.mode->on_request) || (!item.mode && standard_item && standard_item->mode))
         out.push_back(diagnose("GKML-E020", p, "公开方式未勾选（主动或依申请）", "mode: neither 主动 nor 依申请 is ticked",
-                               "在 <mode> 上设置 proactive=\"true\" 或 on-request=\"true\"。"));
+                               "在工作簿的“主动”或“依申请”格内选“√”（XML 中：<mode proactive=\"true\"/> 或 on-request=\"true\"）。"));
     std::set<std::string> seen_channels;
     for (const auto& c : item.channels) {
         if (c.code == ChannelCode::other && blank(c.text))

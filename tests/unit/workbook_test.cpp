@@ -12,6 +12,7 @@
 #include "gkml/files.hpp"
 #include "gkml/tabular.hpp"
 #include "gkml/template.hpp"
+#include "gkml/validate.hpp"
 #include "gkml/xlsx.hpp"
 #include "gkml/xml.hpp"
 
@@ -480,4 +481,16 @@ TEST_CASE("the workbook lets a clerk tick 公开对象 and 公开方式 and fill
     // The rows under the table are open in every column, 挂靠事项 and the ticks among them.
     for (std::size_t c = 0; c < book.columns.size(); ++c) CHECK_FALSE(is_locked(cell_address(first + rows + 10, c)));
     CHECK(sheet.child("worksheet").child("sheetProtection"));
+}
+
+TEST_CASE("3. a unit item whose 公开方式 is gone altogether fails validation, with a hint a clerk can follow", "[workbook][validate]") {
+    auto unit = unit_catalog_from(standard(), UnitRef{"230522203000", "建设乡", Level::township});
+    auto& item = unit.fields.front().items.front();
+    REQUIRE(standard().find_item(item.id)->mode);
+    item.mode.reset();
+    auto found = check_catalog(unit, CheckContext{&registry(), &standard()});
+    auto e020 = std::ranges::find(found, "GKML-E020", &Diagnostic::code);
+    REQUIRE(e020 != found.end());
+    CHECK(e020->message_zh == "公开方式未勾选（主动或依申请）");
+    CHECK(e020->hint.starts_with("在工作簿的“主动”或“依申请”格内选“√”"));
 }
