@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "gkml/csv.hpp"
+#include "catalog_fixtures.hpp"
 #include "gkml/files.hpp"
 #include "gkml/html.hpp"
 #include "gkml/tabular.hpp"
@@ -9,22 +10,10 @@
 #include "gkml/xml.hpp"
 
 using namespace gkml;
+using gkml::test::registry;
+using gkml::test::standard;
 
 namespace {
-
-const Catalog& standard() {
-    static const Catalog catalog = [] {
-        auto sets = read_catalog_dir(std::filesystem::path(GKML_SOURCE_DIR) / "catalogs" / "standard");
-        REQUIRE(sets);
-        return sets->front();
-    }();
-    return catalog;
-}
-
-const std::vector<FieldEntry>& registry() {
-    static const auto fields = *read_fields(std::filesystem::path(GKML_SOURCE_DIR) / "catalogs" / "fields.xml");
-    return fields;
-}
 
 std::string fixture(const std::string& name) {
     return *read_file(std::filesystem::path(GKML_SOURCE_DIR) / "tests" / "data" / "tabular" / name);

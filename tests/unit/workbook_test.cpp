@@ -9,6 +9,7 @@
 #include <pugixml.hpp>
 #include <zip.h>
 
+#include "catalog_fixtures.hpp"
 #include "gkml/files.hpp"
 #include "gkml/tabular.hpp"
 #include "gkml/template.hpp"
@@ -17,22 +18,10 @@
 #include "gkml/xml.hpp"
 
 using namespace gkml;
+using gkml::test::registry;
+using gkml::test::standard;
 
 namespace {
-
-const Catalog& standard() {
-    static const Catalog catalog = [] {
-        auto sets = read_catalog_dir(std::filesystem::path(GKML_SOURCE_DIR) / "catalogs" / "standard");
-        REQUIRE(sets);
-        return sets->front();
-    }();
-    return catalog;
-}
-
-const std::vector<FieldEntry>& registry() {
-    static const auto fields = *read_fields(std::filesystem::path(GKML_SOURCE_DIR) / "catalogs" / "fields.xml");
-    return fields;
-}
 
 // A township's workbook as gkml exports it, read back as the sheets a clerk edits.
 struct Workbook {
