@@ -189,12 +189,13 @@ Matching match_items(const Catalog& old_catalog, const Catalog& new_catalog, con
     }
     std::vector<std::vector<Scored>> for_old(old_left.size()), for_new(new_left.size());
     std::vector<std::optional<Names>> old_names(old_left.size()), new_names(new_left.size());
-    std::size_t old_open = 0, new_open = 0;
+    // The pairs the pass would compare: never two items that both have ids.
+    std::size_t old_with_id = 0, old_without = 0, new_with_id = 0, new_without = 0;
     for (std::size_t o = 0; o < old_left.size(); ++o)
-        if (!old_done[o]) old_names[o].emplace(item_at(old_catalog, old_left[o])), ++old_open;
+        if (!old_done[o]) old_names[o].emplace(item_at(old_catalog, old_left[o])), ++(old_has_id[o] ? old_with_id : old_without);
     for (std::size_t n = 0; n < new_left.size(); ++n)
-        if (!new_done[n]) new_names[n].emplace(item_at(new_catalog, new_left[n])), ++new_open;
-    out.names_compared = old_open * new_open <= options.max_comparisons;
+        if (!new_done[n]) new_names[n].emplace(item_at(new_catalog, new_left[n])), ++(new_has_id[n] ? new_with_id : new_without);
+    out.names_compared = old_without * (new_with_id + new_without) + old_with_id * new_without <= options.max_comparisons;
     for (std::size_t o = 0; o < old_left.size() && out.names_compared; ++o) {
         if (old_done[o]) continue;
         for (std::size_t n = 0; n < new_left.size(); ++n) {

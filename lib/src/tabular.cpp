@@ -366,11 +366,13 @@ std::vector<Channel> parse_channels(std::string_view cell) {
     std::vector<Entry> entries;
     std::string_view s = text;
     Box pending = Box::none;
+    Box line_mark = Box::none;  // 无：政府公报、政务新媒体: a mark with a colon covers its line
     auto at_entry_end = [&](std::string_view r) {
         return r.empty() || prefix_in(r, filled_boxes) || prefix_in(r, empty_boxes) || r.starts_with("\n");
     };
     while (!s.empty()) {
         if (auto n = prefix_in(s, separators)) {
+            if (s.starts_with("\n")) line_mark = Box::none;
             s.remove_prefix(n);
             continue;
         }
@@ -394,6 +396,7 @@ std::vector<Channel> parse_channels(std::string_view cell) {
             auto colon = rest.starts_with("：") ? "："sv.size() : rest.starts_with(":") ? std::size_t{1} : 0;
             if (!colon && !word_at(rest)) continue;
             pending = box, s.remove_prefix(word.size() + colon), said = true;
+            if (colon) line_mark = box;
             break;
         }
         if (said) continue;
@@ -427,13 +430,17 @@ std::vector<Channel> parse_channels(std::string_view cell) {
             while (!at_entry_end(s) && !prefix_in(s, text_stops)) rest += s.front(), s.remove_prefix(1);
             channel.text = trim(rest);
         }
-        entries.push_back({std::move(channel), pending});
+        const bool boxed = pending != Box::none;
+        entries.push_back({std::move(channel), boxed ? pending : line_mark});
         pending = Box::none;
         // A mark after the channel (政府网站：否, 政府网站（√）, 政府网站 ×) that ends its line.
-        std::string_view after = s;
+        // Not when the channel had its own box in front (■ 政府网站 □ 政府公报: the □ is the next one's).
+        std::string_view after = boxed ? std::string_view{} : s;
+        bool spaced = false;
         for (auto lead : {"："sv, ":"sv, "（"sv, "("sv, " "sv})
             if (after.starts_with(lead)) {
                 after.remove_prefix(lead.size());
+                spaced = lead == " "sv;
                 break;
             }
         std::optional<Box> mark;
@@ -450,7 +457,7 @@ std::vector<Channel> parse_channels(std::string_view cell) {
                 if (tail.starts_with(close)) tail.remove_prefix(close.size());
             auto line_end = std::min(tail.find('\n'), tail.size());
             bool ends_line = std::ranges::all_of(tail.substr(0, line_end), [](char c) { return c == ' ' || c == '\r' || c == '\t'; }) ||
-                             prefix_in(tail, separators);
+                             (!spaced && prefix_in(tail, separators));
             if (ends_line) {
                 entries.back().box = *mark;
                 s = tail;
@@ -792,7 +799,8 @@ bool no_looser(const TimeLimit& unit, const TimeLimit& standard) {
         const auto* mine = std::get_if<Relative>(&unit.clauses[k].rule);
         const auto* theirs = std::get_if<Relative>(&standard.clauses[k].rule);
         if (!mine || !theirs || mine->unit != theirs->unit || mine->anchor != theirs->anchor || mine->n > theirs->n ||
-            unit.clauses[k].scope != standard.clauses[k].scope)
+            mine->anchor_text != theirs->anchor_text || unit.clauses[k].scope != standard.clauses[k].scope ||
+            (unit.clauses[k].extension && unit.clauses[k].extension != standard.clauses[k].extension))
             return false;
     }
     return true;
@@ -857,7 +865,11 @@ struct GridReader {
                 item.time_limit = standard->time_limit;
             }
         }
-        if (pending.has_levels && item.levels != standard->levels) {
+        auto sorted = [](std::vector<Level> levels) {
+            std::ranges::sort(levels);
+            return levels;
+        };
+        if (pending.has_levels && sorted(item.levels) != sorted(standard->levels)) {
             std::string typed;
             for (auto l : item.levels) typed += (typed.empty() ? "" : "、") + std::string(label_zh(l));
             std::string theirs;
@@ -1065,7 +1077,14 @@ struct GridReader {
         if (own_layout && mode_ticks && !item.mode) none_ticked(Column::proactive, "公开方式（主动、依申请）", "公开方式", "“主动”“依申请”");
         if (own_layout && audience_ticks && !item.audience)
             none_ticked(Column::audience_public, "公开对象（全社会、特定群体）", "公开对象", "“全社会”“特定群体”");
-        if (has_usable_id(item) && !item.id.starts_with("L-")) hold_to_standard(grid, r, columns, pending);
+        if (has_usable_id(item) && !item.id.starts_with("L-")) {
+            // A table without 公开对象 or 公开方式 columns says nothing against the standard's.
+            if (const Item* s = options.standard ? options.standard->find_item(item.id) : nullptr) {
+                if (!has_audience) item.audience = s->audience;
+                if (!has_mode) item.mode = s->mode;
+            }
+            hold_to_standard(grid, r, columns, pending);
+        }
         auto name_column = static_cast<std::size_t>(
             std::ranges::find(columns, Column::name, &ColumnHead::column) - columns.begin());
         if (name_column >= columns.size()) name_column = 0;
@@ -1178,7 +1197,7 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
         has_levels[p.field_code].push_back(p.has_levels);
     }
     // A unit code Excel turned into a number (2.30522E+11) or that is no code: said at the cover's cell.
-    if (catalog.meta.unit && !is_unit_code(catalog.meta.unit->code)) {
+    if (catalog.meta.unit && !options.unit && !is_unit_code(catalog.meta.unit->code)) {
         const auto& code = catalog.meta.unit->code;
         std::string cell;
         for (const auto& grid : grids)
@@ -1194,12 +1213,14 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
                        : "对照统计用区划代码改正，例如 230522203000；县直部门写 230522-mzj。",
             cell});
     }
-    // A standard row deleted from a unit's sheet: said once per item, at the sheet.
+    for (auto& field : catalog.fields) assign_ids(field, has_levels[field.code], options, result);
+    // A standard row deleted from a unit's sheet: said once per item, at the
+    // sheet, after rows without their 编号 have been matched back by name.
     const auto* unit = options.unit ? &*options.unit : catalog.meta.unit ? &*catalog.meta.unit : nullptr;
     if (reader.unit_catalog && options.standard && unit)
-        for (const auto& [sheet, code] : reader.sheets) {
+        for (std::set<std::string> checked; const auto& [sheet, code] : reader.sheets) {
             const Field* standard_field = options.standard->find_field(code);
-            if (!standard_field) continue;
+            if (!standard_field || !checked.insert(code).second) continue;
             std::set<std::string> present;
             for (const auto& field : catalog.fields)
                 if (field.code == code)
@@ -1213,7 +1234,6 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
                     "标准事项不要删除：从导出的工作簿中把这一行复制回来；本单位不适用的，在“不适用理由”列写明理由。", sheet});
             }
         }
-    for (auto& field : catalog.fields) assign_ids(field, has_levels[field.code], options, result);
     if (options.unit) catalog.meta.unit = options.unit;
     if (catalog.id.empty()) catalog.id = catalog.meta.unit ? "unit-" + catalog.meta.unit->code : "imported";
     if (catalog.version.empty()) catalog.version = "1";

@@ -136,6 +136,11 @@ TEST_CASE("2. a channel cell marked 是/否, √/×, 有/无 or as a plain list 
             {ChannelCode::service_center, true}});
     CHECK(codes("■政府网站\n■其他：无") == P{{ChannelCode::website, true}});
     CHECK(codes("■政府网站\n□公开查阅点") == P{{ChannelCode::website, true}, {ChannelCode::reading_point, false}});
+    // A box after a space belongs to the next channel; a mark with a colon covers its whole line.
+    CHECK(codes("■ 政府网站 □ 政府公报") == P{{ChannelCode::website, true}, {ChannelCode::gazette, false}});
+    CHECK(codes("√ 政府网站 √ 政府公报 □ 两微一端") ==
+          P{{ChannelCode::website, true}, {ChannelCode::gazette, true}, {ChannelCode::weibo_wechat_app, false}});
+    CHECK(codes("有：政府网站\n无：政府公报、政务新媒体") == P{{ChannelCode::website, true}});
     // Words that begin with 有 or 无 are not marks.
     auto other = parse_channels("■其他：有线电视");
     REQUIRE(other.size() == 1);

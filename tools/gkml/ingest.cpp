@@ -232,8 +232,10 @@ int run_ingest(const IngestArgs& args) {
     }
     if (progress) std::cerr << "\r\033[K";
     const auto& t = ingest.tally();
-    std::cerr << files.size() << " files: " << t.added << " snapshots added, " << t.unchanged << " unchanged, "
-              << t.invalid + listing.invalid << " invalid, " << t.skipped << " skipped\n";
+    const auto bad = t.invalid + listing.invalid;
+    std::cerr << files.size() << " 个文件：新增 " << t.added << " 份，未变 " << t.unchanged << " 份，无效 " << bad << " 份，跳过 "
+              << t.skipped << " 份 (" << files.size() << " files: " << t.added << " snapshots added, " << t.unchanged
+              << " unchanged, " << bad << " invalid, " << t.skipped << " skipped)\n";
     return t.invalid + listing.invalid > 0 ? invalid : ok;
 }
 

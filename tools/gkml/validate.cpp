@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 
 #include "commands.hpp"
@@ -36,10 +37,15 @@ std::vector<Diagnostic> check_table(const std::filesystem::path& file, const std
     auto imported = import_table(*bytes, format, options);
     if (!imported) return unreadable(imported.error());
     auto out = std::move(imported->diagnostics);
-    const bool based_on_it = standard && imported->catalog.based_on == standard->id;
+    const bool based_on_it = standard && imported->catalog.based_on == standard->id &&
+                             (imported->catalog.based_on_version.empty() || imported->catalog.based_on_version == standard->version);
+    // A rule the import already applied at the row's cell (E020 on a cleared group) is said once.
+    auto said_by_import = [&](const Diagnostic& d) {
+        return std::ranges::any_of(out, [&](const Diagnostic& e) { return e.code == d.code && e.line == d.line && e.line > 0; });
+    };
     for (auto& d : check_before_writing(imported->catalog, write_catalog(imported->catalog), file.string(), schemas,
                                         CheckContext{registry, based_on_it ? standard : nullptr}))
-        out.push_back(std::move(d));
+        if (!said_by_import(d)) out.push_back(std::move(d));
     return out;
 }
 

@@ -71,8 +71,8 @@ double text_similarity(std::string_view a, std::string_view b);
 double name_similarity(const Item& a, const Item& b);
 
 // Pairs by id; then unpaired items with ids whose content is equal apart from the id (renames); then
-// items without a usable id by name (equal names first), never pairing an item with two equally good
-// candidates.
+// items without a usable id by name: names equal once normalized pair first (even when another name
+// lies within the margin), then the closest name, never pairing an item with two equally good candidates.
 Matching match_items(const Catalog& old_catalog, const Catalog& new_catalog, const MatchOptions& options = {});
 
 }  // namespace gkml
