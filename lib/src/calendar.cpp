@@ -184,7 +184,7 @@ std::expected<Calendar, Error> make_calendar(std::vector<CalendarYear> years) {
 std::expected<Calendar, Error> load_calendar(const std::filesystem::path& dir) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec))
-        return std::unexpected(Error{ErrorKind::io, "no calendar folder", dir.string(), 0});
+        return std::unexpected(Error{ErrorKind::io, "没有节假日日历文件夹（catalogs/calendar） / no calendar folder", dir.string(), 0});
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         auto name = entry.path().filename().string();
@@ -202,7 +202,7 @@ std::expected<Calendar, Error> load_calendar(const std::filesystem::path& dir) {
         std::ifstream in(path, std::ios::binary);
         std::ostringstream text;
         text << in.rdbuf();
-        if (!in && !in.eof()) return std::unexpected(Error{ErrorKind::io, "cannot read the file", path.string(), 0});
+        if (!in && !in.eof()) return std::unexpected(Error{ErrorKind::io, "无法读取文件（检查路径和权限） / cannot read the file", path.string(), 0});
         auto year = parse_calendar_year(text.str(), path.string());
         if (!year) return std::unexpected(year.error());
         if (path.stem().string() != std::to_string(year->year))

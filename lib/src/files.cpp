@@ -25,7 +25,7 @@ Error io_error(const std::filesystem::path& file, std::string what) {
 std::expected<std::string, Error> read_file(const std::filesystem::path& file) {
     std::error_code ec;
     if (std::filesystem::is_directory(file, ec))
-        return std::unexpected(Error{ErrorKind::io, "is a folder, not a file", file.string(), 0});
+        return std::unexpected(Error{ErrorKind::io, "这是文件夹，不是文件 / is a folder, not a file", file.string(), 0});
     auto type = std::filesystem::status(file, ec).type();
     if (type == std::filesystem::file_type::character || type == std::filesystem::file_type::block)
         return std::unexpected(Error{ErrorKind::invalid_input, "是设备文件，不是目录、台账或表格文件 / a device, not a file", file.string(), 0});
@@ -111,12 +111,12 @@ std::expected<void, Error> write_atomically(const std::filesystem::path& file, s
     auto target = file;
     if (std::filesystem::symlink_status(file, ec).type() == std::filesystem::file_type::symlink) {
         target = std::filesystem::weakly_canonical(file, ec);
-        if (ec) return std::unexpected(Error{ErrorKind::io, "cannot follow the link: " + ec.message(), file.string(), 0});
+        if (ec) return std::unexpected(Error{ErrorKind::io, "无法解析符号链接 / cannot follow the link: " + ec.message(), file.string(), 0});
     }
     struct stat existing{};
     mode_t mode = ::stat(target.c_str(), &existing) == 0 ? existing.st_mode & 07777 : new_file_mode();
     auto scratch = scratch_file(target.parent_path(), "." + target.filename().string() + ".", "");
-    if (!scratch) return std::unexpected(Error{ErrorKind::io, "cannot create a temporary file beside it", file.string(), 0});
+    if (!scratch) return std::unexpected(Error{ErrorKind::io, "无法在目标旁边建临时文件（检查文件夹权限和磁盘空间） / cannot create a temporary file beside it", file.string(), 0});
     std::size_t written = 0;
     while (written < content.size()) {
         ssize_t n = ::write(scratch->fd, content.data() + written, content.size() - written);

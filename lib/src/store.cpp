@@ -279,7 +279,7 @@ std::expected<Store, Error> Store::open_read_only(const std::filesystem::path& f
     std::unique_ptr<Impl> impl;
     try {
         if (!std::filesystem::exists(file))
-            return std::unexpected(Error{ErrorKind::database, "no such database", file.string(), 0});
+            return std::unexpected(Error{ErrorKind::database, "数据库文件不存在（先用 gkml ingest 建库） / no such database", file.string(), 0});
         impl = std::make_unique<Impl>(file, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
         impl->db.exec("PRAGMA cache_size = -" + std::to_string(cache_kib));
         int version = impl->db.execAndGet("PRAGMA user_version").getInt();
@@ -336,7 +336,7 @@ std::expected<std::optional<Snapshot>, Error> Store::put_catalog(const Catalog& 
 std::expected<std::optional<Snapshot>, Error> Store::put_catalog(const StoredCatalog& catalog, std::string_view source,
                                                                  std::string_view hash, std::string_view label) {
     if (!catalog.unit)
-        return std::unexpected(Error{ErrorKind::invalid_input, "the catalog names no unit", std::string(source), 0});
+        return std::unexpected(Error{ErrorKind::invalid_input, "目录没有写明是哪个单位的 / the catalog names no unit", std::string(source), 0});
     const auto& unit = *catalog.unit;
     return impl_->write([&]() -> std::optional<Snapshot> {
         if (impl_->already_ingested(hash, unit.code, SnapshotKind::catalog)) return std::nullopt;
@@ -467,7 +467,7 @@ std::expected<std::optional<Catalog>, Error> Store::catalog_of(std::string_view 
     std::optional<Catalog> out;
     for (const auto& xml : *parts) {
         auto catalog = parse_catalog(xml, impl_->file.string());
-        if (!catalog) return std::unexpected(Error{ErrorKind::database, "a stored catalog no longer reads: " + catalog.error().message,
+        if (!catalog) return std::unexpected(Error{ErrorKind::database, "库中保存的目录无法读取 / a stored catalog no longer reads: " + catalog.error().message,
                                                    impl_->file.string(), 0});
         if (!out)
             out = std::move(*catalog);

@@ -373,7 +373,7 @@ std::expected<std::string, Error> catalog_to_xlsx(const Catalog& catalog, const 
     const char* name = temp->path.c_str();
     {
         std::unique_ptr<lxw_workbook, WorkbookClose> wb(workbook_new(name));
-        if (!wb) return std::unexpected(Error{ErrorKind::io, "cannot start the workbook", name, 0});
+        if (!wb) return std::unexpected(Error{ErrorKind::io, "无法开始写工作簿 / cannot start the workbook", name, 0});
         lxw_doc_properties properties{};
         std::string title = catalog.meta.title;
         properties.title = title.data();

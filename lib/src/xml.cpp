@@ -606,7 +606,7 @@ Catalog join_catalogs(std::vector<Catalog> parts) {
 std::expected<std::vector<Catalog>, Error> read_catalog_dir(const std::filesystem::path& folder) {
     std::error_code ec;
     if (!std::filesystem::is_directory(folder, ec))
-        return std::unexpected(Error{ErrorKind::io, "not a folder", folder.string(), 0});
+        return std::unexpected(Error{ErrorKind::io, "不是文件夹 / not a folder", folder.string(), 0});
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(folder, ec))
         if (entry.is_regular_file() && entry.path().extension() == ".xml") files.push_back(entry.path());

@@ -31,7 +31,7 @@ int run_calendar(const CalendarArgs& args) {
     int year = 0;
     auto [ptr, ec] = std::from_chars(args.year.data(), args.year.data() + args.year.size(), year);
     if (ec != std::errc{} || ptr != args.year.data() + args.year.size() || args.year.size() != 4)
-        return report(Error{ErrorKind::usage, "YEAR must be a year such as 2025, not '" + args.year + "'", {}, 0});
+        return report(Error{ErrorKind::usage, "年份要写成四位数字，如 2025 / YEAR must be a year such as 2025, not '" + args.year + "'", {}, 0});
     auto calendar = load_calendar(calendar_dir(args.calendar));
     if (!calendar) return report(calendar.error());
     auto rows = calendar_year(year, *calendar);
@@ -80,7 +80,7 @@ int run_workdays(const WorkdaysArgs& args) {
     auto from = parse_date(args.from);
     auto to = parse_date(args.to);
     if (!from || !to)
-        return report(Error{ErrorKind::usage, "FROM and TO must be dates YYYY-MM-DD", {}, 0});
+        return report(Error{ErrorKind::usage, "起止日期要写成 YYYY-MM-DD / FROM and TO must be dates YYYY-MM-DD", {}, 0});
     auto calendar = load_calendar(calendar_dir(args.calendar));
     if (!calendar) return report(calendar.error());
     auto count = count_workdays(*from, *to, *calendar);

@@ -31,7 +31,7 @@ std::expected<Audit, Error> open_audit(const AuditArgs& args) {
     if (!calendar) return std::unexpected(calendar.error());
     auto period = args.period.empty() ? default_period(*store) : [&]() -> std::expected<CoveragePeriod, Error> {
         if (auto p = parse_period(args.period)) return *p;
-        return std::unexpected(Error{ErrorKind::usage, "--period takes YYYY or YYYY-Qn, not " + args.period, "", 0});
+        return std::unexpected(Error{ErrorKind::usage, "--period 写成年份（2025）或季度（2025-Q1） / --period takes YYYY or YYYY-Qn, not " + args.period, "", 0});
     }();
     if (!period) return std::unexpected(period.error());
     auto registry = store->units();
@@ -51,7 +51,7 @@ std::expected<Audit, Error> open_audit(const AuditArgs& args) {
     std::vector<Unit> units;
     for (const auto& unit : *registry)
         if (args.unit.empty() || under_asked(unit.code)) units.push_back(unit);
-    if (units.empty()) return std::unexpected(Error{ErrorKind::usage, "no unit " + args.unit + " in the database", "", 0});
+    if (units.empty()) return std::unexpected(Error{ErrorKind::usage, "数据库中没有单位 " + args.unit + " / no unit " + args.unit + " in the database", "", 0});
     return Audit{std::move(*store), std::move(*standards), std::move(*calendar),
                  CoverageOptions{*period, args.stale_days, args.field, {}}, std::move(*registry), std::move(units)};
 }

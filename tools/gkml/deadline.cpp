@@ -90,11 +90,11 @@ std::string describe(const Clause& clause) {
 
 int run_deadline(const DeadlineArgs& args) {
     auto from = parse_date(args.from);
-    if (!from) return report(Error{ErrorKind::usage, "--from must be a date YYYY-MM-DD, not '" + args.from + "'", {}, 0});
+    if (!from) return report(Error{ErrorKind::usage, "--from 要写成日期 YYYY-MM-DD / --from must be a date YYYY-MM-DD, not '" + args.from + "'", {}, 0});
     std::chrono::minutes at{0};
     if (!args.at.empty()) {
         auto clock = parse_clock(args.at);
-        if (!clock) return report(Error{ErrorKind::usage, "--at must be a time HH:MM, not '" + args.at + "'", {}, 0});
+        if (!clock) return report(Error{ErrorKind::usage, "--at 要写成 时:分（如 08:30） / --at must be a time HH:MM, not '" + args.at + "'", {}, 0});
         at = *clock;
     }
     auto calendar = load_calendar(args.calendar.empty() ? data_dir() / "catalogs" / "calendar" : args.calendar);

@@ -25,7 +25,7 @@ int run_export(const ExportArgs& args) {
     else if (format == "csv") bytes = catalog_to_csv(*catalog);
     else if (format == "html" || format == "htm") bytes = catalog_to_html(*catalog);
     else if (format == "md") bytes = markdown_of(*catalog);
-    else return report(Error{ErrorKind::usage, "--format must be xlsx, csv, html or md", "", 0});
+    else return report(Error{ErrorKind::usage, "--format 只能是 xlsx、csv、html 或 md / --format must be xlsx, csv, html or md", "", 0});
     if (!bytes) return report(bytes.error());
     if (auto written = write_atomically(args.out, *bytes); !written) return report(written.error());
     return ok;

@@ -14,7 +14,7 @@ std::expected<Catalog, Error> load_standard(const std::filesystem::path& folder)
     if (!sets) return std::unexpected(sets.error());
     for (auto& set : *sets)
         if (set.kind == CatalogKind::standard) return std::move(set);
-    return std::unexpected(Error{ErrorKind::invalid_input, "no standard catalog in this folder", dir.string(), 0});
+    return std::unexpected(Error{ErrorKind::invalid_input, "这个文件夹里没有标准目录 / no standard catalog in this folder", dir.string(), 0});
 }
 
 std::expected<UnitRef, Error> unit_of(const std::string& code, const std::filesystem::path& units,
@@ -33,7 +33,7 @@ std::expected<UnitRef, Error> unit_of(const std::string& code, const std::filesy
     }
     auto parsed = level_from(level);
     if (!parsed)
-        return std::unexpected(Error{ErrorKind::usage, "--level must be city, county, township or village", "", 0});
+        return std::unexpected(Error{ErrorKind::usage, "--level 只能是 city（市级）、county（县级）、township（乡镇）或 village（村） / --level must be city, county, township or village", "", 0});
     unit.level = *parsed;
     return unit;
 }
@@ -56,7 +56,7 @@ int run_init(const InitArgs& args) {
             if (auto found = std::ranges::find(*registry, args.unit, &Unit::code); found != registry->end()) fields = found->fields;
     auto catalog = unit_catalog_from(*source, *unit, fields);
     if (catalog.fields.empty())
-        return report(Error{ErrorKind::invalid_input, "the source has no items at level " + std::string{to_string(unit->level)}, "", 0});
+        return report(Error{ErrorKind::invalid_input, "来源目录中没有这一层级的事项 / the source has no items at level " + std::string{to_string(unit->level)}, "", 0});
     if (int written = write_checked(args.out, catalog, &*source); written != ok) return written;
     std::cerr << args.out.string() << ": " << catalog.item_count() << " items in " << catalog.fields.size() << " fields for "
               << unit->name << '\n';

@@ -36,7 +36,7 @@ int run_show(const ShowArgs& args) {
     std::optional<Level> level;
     if (!args.level.empty()) {
         level = level_from(args.level);
-        if (!level) return report(Error{ErrorKind::usage, "unknown level " + args.level + " (city, county, township, village)", "", 0});
+        if (!level) return report(Error{ErrorKind::usage, "不认识的层级 / unknown level " + args.level + " (city, county, township, village)", "", 0});
     }
     std::cout << catalog->meta.title << "  [" << to_string(catalog->kind) << " " << catalog->id << " "
               << catalog->version << "]\n";

@@ -17,7 +17,7 @@ int run_template(const TemplateArgs& args) {
     auto catalog = read_catalog(args.from);
     if (!catalog) return report(catalog.error());
     if (catalog->kind != CatalogKind::unit)
-        return report(Error{ErrorKind::invalid_input, "a template is made from a unit catalog", args.from.string(), 0});
+        return report(Error{ErrorKind::invalid_input, "模板要从单位目录生成 / a template is made from a unit catalog", args.from.string(), 0});
     auto standard = load_standard(args.standard);
     auto result = template_from(*catalog, standard ? &*standard : nullptr);
     if (int written = write_checked(args.out, result, standard ? &*standard : nullptr); written != ok) return written;
