@@ -4,9 +4,7 @@
 #include "commands.hpp"
 #include "gkml/diagnostics.hpp"
 #include "gkml/files.hpp"
-#include "gkml/html.hpp"
 #include "gkml/tabular.hpp"
-#include "gkml/xlsx.hpp"
 #include "gkml/xml.hpp"
 
 namespace gkml::cli {
@@ -21,7 +19,8 @@ struct ImportArgs {
 int run_import(const ImportArgs& args) {
     std::string extension = args.in.extension().string().substr(args.in.has_extension() ? 1 : 0);
     std::ranges::transform(extension, extension.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    std::string from = !args.from.empty() ? args.from : !table_format_of(args.in).empty() ? table_format_of(args.in) : extension;
+    std::string from = !args.from.empty() ? args.from : table_format_of(args.in);
+    if (from.empty()) from = extension;
     if (args.from.empty() && (from == "xls" || from == "ods" || from == "et" || from == "wps" || from == "xlsm"))
         return report(Error{ErrorKind::invalid_input,
                             "gkml 读 .xlsx 工作簿，不读 ." + from + "：在 Excel 或 WPS 中“另存为”Excel 工作簿（*.xlsx）后再导入，"
