@@ -253,6 +253,10 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
             auto hit = held.find({f, i});
             const Item* u = hit == held.end() ? nullptr : &item_at(catalog, hit->second);
             if (u && has_reason(u->not_applicable)) continue;
+            if (s.inferred() && !options.include_inferred) {
+                if (!u || u->not_applicable) out.to_verify.push_back(ref_of(s, field));
+                continue;
+            }
             auto& figures = by_field[field.code];
             ++figures.catalog.den;
             if (!u || u->not_applicable) {
@@ -299,7 +303,9 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
         auto [unit_field, u] = in_catalog(r.item);
         auto [standard_field, s] = in_standard(r.item);
         const Field* field = unit_field ? unit_field : standard_field;
-        const Item* rule_of = u && u->time_limit ? u : s && s->time_limit ? s : nullptr;
+        // An inferred standard item's 时限 judges only the units that hold it (and so took it on).
+        const bool standard_counts = s && (!s->inferred() || options.include_inferred);
+        const Item* rule_of = u && u->time_limit ? u : standard_counts && s->time_limit ? s : nullptr;
         if (!rule_of || !in_scope(field->code)) continue;
         auto due = due_of(*rule_of->time_limit, r.formed, calendar);
         if (!due) continue;
@@ -349,7 +355,10 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
                                          "", 0});
         auto records = reader.records_of(unit.code, as_of);
         if (!records) return std::unexpected(records.error());
-        return coverage_of(unit, c, *standard, *records, calendar, judging);
+        auto measured = coverage_of(unit, c, *standard, *records, calendar, judging);
+        measured.standard = standard->id;
+        measured.standard_version = standard->version;
+        return measured;
     };
     // Units are independent: each thread reads through a connection of its own.
     std::vector<std::optional<Outcome>> outcomes(units.size());
@@ -387,8 +396,33 @@ std::expected<CoveragePeriod, Error> default_period(const Store& store) {
     return *parse_period(std::to_string(year));
 }
 
+std::vector<StandardUse> standards_used(const std::vector<UnitCoverage>& units, const std::vector<Catalog>& standards,
+                                        const CoverageOptions& options) {
+    std::vector<StandardUse> out;
+    for (const auto& s : standards) {
+        if (std::ranges::none_of(units, [&](const UnitCoverage& u) { return u.standard == s.id && u.standard_version == s.version; }))
+            continue;
+        StandardUse use{s.id, s.version, 0, 0, 0, options.include_inferred};
+        for (const auto& field : s.fields)
+            for (const auto& item : field.items) {
+                if (item.status != ItemStatus::active) continue;
+                ++use.items;
+                ++(item.inferred() ? use.inferred : use.attested);
+            }
+        out.push_back(std::move(use));
+    }
+    return out;
+}
+
+std::string standard_text(const StandardUse& use) {
+    auto out = fmt::format("依据标准 {} {}：事项 {} 个，有出处 {} 个", use.id, use.version, use.items, use.attested);
+    if (use.inferred == 0) return out;
+    if (use.inferred_counted) return out + fmt::format("，推定事项 {} 个也计入了各项指标（--include-inferred）", use.inferred);
+    return out + fmt::format("；推定事项 {} 个不计入，单位缺少的列为待核实", use.inferred);
+}
+
 CoverageReport roll_up(CoveragePeriod period, std::vector<UnitCoverage> units, const std::vector<Unit>& registry) {
-    CoverageReport report{std::move(period), {}, std::move(units), {}, 0, {}};
+    CoverageReport report{std::move(period), {}, std::move(units), {}, 0, {}, {}};
     report.judged_on = report.period.to;
     if (!report.units.empty())
         report.judged_on = std::ranges::max(report.units, {}, &UnitCoverage::judged_on).judged_on;
@@ -416,9 +450,14 @@ std::string coverage_to_json(const CoverageReport& report) {
     nlohmann::ordered_json out;
     out["period"] = {{"label", report.period.label}, {"from", format_date(report.period.from)}, {"to", format_date(report.period.to)},
                      {"judged_on", format_date(report.judged_on)}};
+    out["standards"] = nlohmann::ordered_json::array();
+    for (const auto& s : report.standards)
+        out["standards"].push_back({{"id", s.id}, {"version", s.version}, {"items", s.items}, {"attested", s.attested},
+                                    {"inferred", s.inferred}, {"inferred_counted", s.inferred_counted}});
     out["units"] = nlohmann::ordered_json::array();
     for (const auto& u : report.units) {
-        nlohmann::ordered_json unit{{"code", u.code}, {"name", u.name}, {"level", to_string(u.level)}};
+        nlohmann::ordered_json unit{{"code", u.code}, {"name", u.name}, {"level", to_string(u.level)},
+                                    {"standard", {{"id", u.standard}, {"version", u.standard_version}}}};
         put_figures(unit, u.figures);
         unit["veto"] = {{"any", u.veto.any()}, {"blank", u.veto.blank}, {"short_cycle", u.veto.short_cycle},
                         {"not_updated", u.veto.not_updated}};
@@ -429,6 +468,7 @@ std::string coverage_to_json(const CoverageReport& report) {
             unit["fields"].push_back(std::move(field));
         }
         unit["missing"] = ids(u.missing);
+        unit["to_verify"] = ids(u.to_verify);
         unit["incomplete"] = ids(u.incomplete);
         unit["blank_items"] = ids(u.blank);
         unit["not_updated_items"] = nlohmann::ordered_json::array();
@@ -477,6 +517,7 @@ std::string coverage_to_text(const CoverageReport& report) {
     std::ostringstream out;
     out << "统计期间 " << report.period.label << "（" << format_date(report.period.from) << " 至 "
         << format_date(report.period.to) << "）" << judged_text(report) << "，按目录覆盖率从低到高\n";
+    for (const auto& s : report.standards) out << standard_text(s) << '\n';
     std::vector<const UnitCoverage*> order;
     for (const auto& u : report.units) order.push_back(&u);
     std::ranges::stable_sort(order, [](const UnitCoverage* a, const UnitCoverage* b) {
@@ -487,6 +528,7 @@ std::string coverage_to_text(const CoverageReport& report) {
         if (u->veto.any()) out << "  单项否决风险：" << veto_reasons(*u) << '\n';
         text_figures(out, u->figures);
         text_items(out, "缺失事项", u->missing);
+        text_items(out, "待核实（推定）", u->to_verify);
         text_items(out, "要素渠道不全", u->incomplete);
         text_items(out, "空白栏目", u->blank);
         for (const auto& n : u->not_updated)

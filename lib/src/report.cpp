@@ -138,6 +138,7 @@ std::string report_html(const ReportInput& input) {
     html += fmt::format(R"(<p class="muted">统计期间 {}（{} 至 {}）· 数据截至 {} · 判断日 {} · 共 {} 个单位</p>)",
                         escape_html(cov.period.label), format_date(cov.period.from), format_date(cov.period.to), escape_html(input.as_of),
                         format_date(cov.judged_on), cov.units.size());
+    for (const auto& s : cov.standards) html += R"(<p class="muted standard">)" + escape_html(standard_text(s)) + "</p>";
     html += R"(<nav class="noprint"><a href="#summary">汇总表</a><a href="#heat">领域热力图</a><a href="#trend">变化趋势</a><a href="#units">各单位情况</a></nav>)";
 
     html += R"(<div class="cards">)";
@@ -206,6 +207,9 @@ std::string report_html(const ReportInput& input) {
         html += "</tbody></table>";
         if (!u->missing.empty())
             html += fmt::format("<p><b>目录中缺少的标准事项（{}）</b></p>", u->missing.size()) + item_list(u->missing);
+        if (!u->to_verify.empty())
+            html += fmt::format("<p><b>待核实：标准中的推定事项，未见已公开目录，本单位没有（{}，不计入覆盖率）</b></p>", u->to_verify.size()) +
+                    item_list(u->to_verify);
         if (!u->incomplete.empty())
             html += fmt::format("<p><b>缺少必选要素或渠道的事项（{}）</b></p>", u->incomplete.size()) + item_list(u->incomplete);
         if (!u->blank.empty())

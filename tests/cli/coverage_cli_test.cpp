@@ -172,6 +172,42 @@ TEST_CASE("two gkml ingest processes into one database at once lose nothing", "[
     CHECK(json["units"][1]["timeliness"] == ratio(30, 30));
 }
 
+TEST_CASE("the worked county is measured against the attested items, and says so, unless asked to count the inferred ones",
+          "[cli][coverage]") {
+    Workspace ws;
+    const std::string county = "examples/youyi/";
+    auto db = (ws.dir / "youyi.db").string();
+    REQUIRE(run_gkml({"ingest", "--db", db, "--units", county + "units.xml", county + "catalogs", county + "ledgers"}).exit_code == 0);
+    auto attested = nlohmann::json::parse(run_gkml({"coverage", "--db", db, "--format", "json"}).out);
+    auto counted = nlohmann::json::parse(run_gkml({"coverage", "--db", db, "--format", "json", "--include-inferred"}).out);
+    REQUIRE(attested["standards"].size() == 1);
+    const auto& standard = attested["standards"][0];
+    CHECK(standard["id"] == "gkml-standard");
+    CHECK(standard["inferred"].get<int>() > 0);
+    CHECK(standard["attested"].get<int>() + standard["inferred"].get<int>() == standard["items"].get<int>());
+    CHECK(standard["inferred_counted"] == false);
+    CHECK(counted["standards"][0]["inferred_counted"] == true);
+    int to_verify = 0;
+    for (std::size_t u = 0; u < attested["units"].size(); ++u) {
+        const auto& a = attested["units"][u];
+        const auto& c = counted["units"][u];
+        INFO(a["code"]);
+        CHECK(a["standard"]["id"] == "gkml-standard");
+        CHECK(c["to_verify"].empty());
+        to_verify += static_cast<int>(a["to_verify"].size());
+        // What the inferred items add: to the denominator all of them, to the numerator the ones held.
+        CHECK(c["catalog"]["den"].get<int>() - a["catalog"]["den"].get<int>() >= static_cast<int>(a["to_verify"].size()));
+        CHECK(c["missing"].size() == a["missing"].size() + a["to_verify"].size());
+    }
+    CHECK(to_verify > 0);
+    auto text = run_gkml({"coverage", "--db", db, "--unit", "230522203000"}).out;
+    CHECK(text.find("依据标准 gkml-standard 2019.1：事项 " + std::to_string(standard["items"].get<int>()) + " 个，有出处 " +
+                    std::to_string(standard["attested"].get<int>()) + " 个；推定事项") != std::string::npos);
+    CHECK(text.find("待核实（推定）") != std::string::npos);
+    auto summary = run_gkml({"coverage", "--db", db, "--summary"}).out;
+    CHECK(summary.find("待核实") != std::string::npos);
+}
+
 TEST_CASE("coverage usage and database errors have their exit codes", "[cli][coverage]") {
     Workspace ws;
     REQUIRE(ws.ingest(county_files).exit_code == 0);

@@ -76,6 +76,34 @@ TEST_CASE("兴隆镇: not-applicable with a reason leaves the denominator, the l
     CHECK(c.unmatched.empty());
 }
 
+TEST_CASE("an inferred standard item counts against no unit: the ones a unit lacks are listed to verify", "[coverage]") {
+    County county;
+    // 20-005 (兴隆镇 lacks it) and 20-001 (held, lacking a required 要素, published late once) inferred.
+    for (auto& item : county.standard.fields[0].items)
+        if (item.id == "20-005" || item.id == "20-001") item.evidence = {{}, "no published table shows it"};
+    auto c = county.of_xinglong(county.xinglong);
+    CHECK(c.figures.catalog == Ratio{3, 3});
+    CHECK(c.missing.empty());
+    CHECK(ids(c.to_verify) == std::vector<std::string>{"20-005"});
+    CHECK(ids(c.incomplete) == std::vector<std::string>{"21-001", "21-002"});
+    // The late 20-001 record is judged by the unit's own copy of the 时限: the unit took the item on.
+    CHECK(c.late.size() == 2);
+
+    county.options.include_inferred = true;
+    auto counted = county.of_xinglong(county.xinglong);
+    CHECK(counted.figures.catalog == Ratio{4, 5});
+    CHECK(ids(counted.missing) == std::vector<std::string>{"20-005"});
+    CHECK(counted.to_verify.empty());
+
+    c.standard = county.standard.id;
+    c.standard_version = county.standard.version;
+    county.options.include_inferred = false;
+    auto used = gkml::standards_used({c}, {county.standard}, county.options);
+    REQUIRE(used.size() == 1);
+    CHECK(used[0] == gkml::StandardUse{county.standard.id, county.standard.version, 7, 5, 2, false});
+    CHECK(gkml::standard_text(used[0]).find("有出处 5 个；推定事项 2 个不计入") != std::string::npos);
+}
+
 TEST_CASE("兴隆镇 per field, and a record late by one day across 国庆", "[coverage]") {
     County county;
     auto c = county.of_xinglong(county.xinglong);

@@ -26,6 +26,7 @@ gkml::ReportInput sample() {
     auto good = township("230522100000", "友谊镇", 10, 10);
     auto poor = township("230522203000", "建设乡", 4, 10);
     poor.missing.push_back({"20-007", "20", "特困人员救助供养", "审核信息"});
+    poor.to_verify.push_back({"20-012", "20", "临时救助", "推定的事项"});
     poor.late.push_back({"20-003", "政策法规文件", std::chrono::year{2025} / 1 / 24, std::chrono::year{2025} / 3 / 14,
                          std::chrono::year{2025} / 2 / 28});
     poor.figures.blank = {6, 40};
@@ -33,6 +34,7 @@ gkml::ReportInput sample() {
     poor.not_updated.push_back({{"20-011", "20", "临时救助", "政策法规文件"}, gkml::UpdateRule::policy, std::chrono::year{2025} / 3 / 2,
                                 std::chrono::year{2025} / 6 / 30});
     input.coverage.units = {good, poor};
+    input.coverage.standards = {{"gkml-standard", "2019.1", 360, 207, 153, false}};
     input.coverage.at_risk = 1;
     input.coverage.total = good.figures;
     input.coverage.total += poor.figures;
@@ -82,5 +84,7 @@ TEST_CASE("the report flags the unit at veto risk, names what is not updated, an
     CHECK(html.find("<td>2025-03-02</td><td>2025-06-30</td><td>政策文件类，6个月</td>", unit) != std::string::npos);
     CHECK(html.find("<td>政策法规文件</td>", unit) != std::string::npos);  // the late record's item by name
     CHECK(html.find("<b>1 个单位</b>") != std::string::npos);
+    CHECK(html.find("依据标准 gkml-standard 2019.1：事项 360 个，有出处 207 个；推定事项 153 个不计入") != std::string::npos);
+    CHECK(html.find("<b>待核实：标准中的推定事项，未见已公开目录，本单位没有（1，不计入覆盖率）</b>", unit) != std::string::npos);
     for (const auto& figure : gkml::figure_info) CHECK(html.find("<dt>" + std::string(figure.name_zh) + "</dt><dd>") != std::string::npos);
 }

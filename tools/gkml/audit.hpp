@@ -17,6 +17,7 @@ struct AuditArgs {
     std::string field;
     std::string period;
     int stale_days = CoverageOptions{}.stale_days;
+    bool include_inferred = false;
 };
 
 struct Audit {

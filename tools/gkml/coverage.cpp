@@ -18,6 +18,9 @@ void add_audit_options(CLI::App& sub, AuditArgs& args) {
     sub.add_option("--stale-days", args.stale_days,
                    "长期未更新: days an item judged by neither a period nor a column kind may go without a disclosure (default 180)")
         ->check(CLI::NonNegativeNumber);
+    sub.add_flag("--include-inferred", args.include_inferred,
+                 "Count the standard's inferred items (推定事项, no published source) as requirements; by default the ones a unit "
+                 "lacks are listed as 待核实 and counted nowhere");
 }
 
 std::expected<Audit, Error> open_audit(const AuditArgs& args) {
@@ -53,7 +56,7 @@ std::expected<Audit, Error> open_audit(const AuditArgs& args) {
         if (args.unit.empty() || under_asked(unit.code)) units.push_back(unit);
     if (units.empty()) return std::unexpected(Error{ErrorKind::usage, "数据库中没有单位 " + args.unit + " / no unit " + args.unit + " in the database", "", 0});
     return Audit{std::move(*store), std::move(*standards), std::move(*calendar),
-                 CoverageOptions{*period, args.stale_days, args.field, {}}, std::move(*registry), std::move(units)};
+                 CoverageOptions{*period, args.stale_days, args.field, {}, args.include_inferred}, std::move(*registry), std::move(units)};
 }
 
 namespace {
@@ -122,22 +125,28 @@ std::string summary_table(const CoverageReport& result) {
         cells.push_back(std::move(veto));
         return cells;
     };
-    std::size_t missing = 0, late = 0;
+    std::size_t missing = 0, to_verify = 0, late = 0;
     for (const auto* u : units) {
         rows.push_back(row(u->code, u->name, u->figures, std::to_string(u->missing.size()), std::to_string(u->late.size()),
                            u->veto.any() ? "是" : ""));
+        rows.back().insert(rows.back().end() - 2, std::to_string(u->to_verify.size()));
         missing += u->missing.size();
+        to_verify += u->to_verify.size();
         late += u->late.size();
     }
-    if (units.size() > 1)  // one unit's total would only repeat it
+    if (units.size() > 1) {  // one unit's total would only repeat it
         rows.push_back(row("", "合计", result.total, std::to_string(missing), std::to_string(late), std::to_string(result.at_risk) + " 个"));
+        rows.back().insert(rows.back().end() - 2, std::to_string(to_verify));
+    }
     std::vector<Column> columns{{"代码", 12}, {"单位", 24}};
     for (const auto& figure : figure_info) columns.push_back({std::string(figure.name_zh), 12});
-    for (auto title : {"缺失事项", "逾期记录", "否决风险"}) columns.push_back({title, 8});
+    for (auto title : {"缺失事项", "待核实", "逾期记录", "否决风险"}) columns.push_back({title, 8});
     std::string legend;
     for (const auto* u : units)
         if (u->veto.any()) legend += "单项否决风险 " + u->name + "：" + veto_reasons(*u) + "\n";
-    return "统计期间 " + result.period.label + judged_text(result) + "\n" + render_table(columns, rows) + legend;
+    std::string standards;
+    for (const auto& s : result.standards) standards += standard_text(s) + "\n";
+    return "统计期间 " + result.period.label + judged_text(result) + "\n" + standards + render_table(columns, rows) + legend;
 }
 
 int run_coverage(const CoverageArgs& args) {
@@ -152,6 +161,7 @@ int run_coverage(const CoverageArgs& args) {
         baseline = std::move(*then);
     }
     auto result = roll_up(audit->options.period, std::move(*units), audit->registry);
+    result.standards = standards_used(result.units, audit->standards, audit->options);
     if (args.format == "json")
         std::cout << coverage_to_json(result);
     else if (args.format == "csv")

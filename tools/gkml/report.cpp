@@ -48,6 +48,7 @@ int run_report(const ReportArgs& args) {
     input.title = args.title.empty() ? default_title(audit->registry, audit->units) : args.title;
     input.stale_days = audit->options.stale_days;
     input.coverage = roll_up(audit->options.period, std::move(*now), audit->registry);
+    input.coverage.standards = standards_used(input.coverage.units, audit->standards, audit->options);
     input.fields = std::move(*fields);
     auto snapshots = audit->store.snapshots();
     if (!snapshots) return report(snapshots.error());

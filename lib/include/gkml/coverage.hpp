@@ -135,6 +135,9 @@ struct UnitCoverage {
     std::vector<ItemRef> local;      // the unit's own items: listed, not counted
     std::vector<ItemRef> unmatched;  // items matching no standard item: listed, not counted
     std::vector<LateRecord> late;    // by item, formed date
+    // Inferred standard items the unit lacks, not counted (待核实); empty when they are counted.
+    std::vector<ItemRef> to_verify;
+    std::string standard, standard_version;  // the standard it was measured against (its catalog's based-on)
     bool operator==(const UnitCoverage&) const = default;
 };
 
@@ -156,6 +159,9 @@ struct CoverageOptions {
     // the day the ledgers run to where that is earlier (a mid-year self-check is judged at mid-year).
     // coverage_in_store finds it in the store when it is not given.
     std::optional<Date> judged_on;
+    // Inferred standard items (Item::inferred) counted as requirements; by default they are left out
+    // of every figure and the ones a unit lacks are listed as 待核实 (UnitCoverage::to_verify).
+    bool include_inferred = false;
 };
 
 // `unit` must have a level (provinces have none). `records` are the unit's ledger records.
@@ -184,6 +190,23 @@ struct AreaCoverage {
     bool operator==(const AreaCoverage&) const = default;
 };
 
+// A standard the units were measured against, and how much of it is attested.
+struct StandardUse {
+    std::string id, version;
+    int items = 0;     // active items
+    int attested = 0;  // of those, shown by a published table (or by the locality's own document)
+    int inferred = 0;  // of those, inferred (<reconstructed>)
+    bool inferred_counted = false;  // CoverageOptions::include_inferred
+    bool operator==(const StandardUse&) const = default;
+};
+
+// The standards `units` were measured against, in the order of `standards`.
+std::vector<StandardUse> standards_used(const std::vector<UnitCoverage>& units, const std::vector<Catalog>& standards,
+                                        const CoverageOptions& options);
+
+// "依据标准 gkml-standard 2019.1：事项 360 个，有出处 207 个；推定事项 153 个不计入，缺的列为待核实".
+std::string standard_text(const StandardUse& use);
+
 struct CoverageReport {
     CoveragePeriod period;
     Date judged_on;  // the units' (the latest of them); the period's end when there is none
@@ -191,6 +214,7 @@ struct CoverageReport {
     Figures total;
     int at_risk = 0;
     std::vector<AreaCoverage> areas;  // counties and cities above the units, by code
+    std::vector<StandardUse> standards;  // what the figures were measured against (standards_used)
     bool operator==(const CoverageReport&) const = default;
 };
 

@@ -172,6 +172,9 @@ struct Item {
     SourcePos pos;
 
     bool is_local() const { return id.starts_with("L-"); }
+    // A standard item no published table was found to show (it carries <reconstructed>): it never
+    // counts against a unit unless an audit asks for it (CoverageOptions::include_inferred).
+    bool inferred() const { return !evidence.reconstructed.empty(); }
     bool at_level(Level level) const;
     bool operator==(const Item& other) const;
 };
