@@ -209,7 +209,7 @@ struct PageWalk {
                 auto* child = static_cast<const GumboNode*>(children.data[i]);
                 if (child->type == GUMBO_NODE_ELEMENT && child->v.element.tag == GUMBO_TAG_CAPTION) name = text_of(child);
             }
-            tables.emplace_back(node, name.empty() ? title : name + " " + title);
+            tables.emplace_back(node, name.empty() || name == title ? title : name + " " + title);
             return;  // nested tables belong to their cell
         }
         const GumboVector& children = node->v.element.children;

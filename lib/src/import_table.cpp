@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "gkml/docx.hpp"
 #include "gkml/html.hpp"
 #include "gkml/tabular.hpp"
 #include "gkml/xlsx.hpp"
@@ -12,6 +13,7 @@ std::string table_format_of(const std::filesystem::path& file) {
     if (extension == ".xlsx") return "xlsx";
     if (extension == ".csv") return "csv";
     if (extension == ".html" || extension == ".htm") return "html";
+    if (extension == ".docx") return "docx";
     return "";
 }
 
@@ -19,7 +21,8 @@ std::expected<Imported, Error> import_table(std::string_view bytes, std::string_
     if (format == "xlsx") return catalog_from_xlsx(bytes, options);
     if (format == "csv") return catalog_from_csv(bytes, options);
     if (format == "html") return catalog_from_html(bytes, options);
-    return std::unexpected(Error{ErrorKind::usage, "表格格式只能是 xlsx、csv 或 html / the format is xlsx, csv or html", options.file, 0});
+    if (format == "docx") return catalog_from_docx(bytes, options);
+    return std::unexpected(Error{ErrorKind::usage, "表格格式只能是 xlsx、csv、html 或 docx / the format is xlsx, csv, html or docx", options.file, 0});
 }
 
 }  // namespace gkml

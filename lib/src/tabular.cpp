@@ -415,7 +415,10 @@ std::vector<Channel> parse_channels(std::string_view cell) {
                 std::string rest;
                 bool named = s.starts_with(":") || s.starts_with("：") || s.starts_with("_") || s.starts_with("(") ||
                              s.starts_with("（");
+                // 其他法律服务网: the name right after the word, up to the next separator.
+                bool glued = !named && !at_entry_end(s) && !prefix_in(s, separators);
                 while (named && !at_entry_end(s)) rest += s.front(), s.remove_prefix(1);
+                while (glued && !at_entry_end(s) && !prefix_in(s, text_stops)) rest += s.front(), s.remove_prefix(1);
                 for (auto lead : {":"sv, "："sv, "_"sv})
                     if (rest.starts_with(lead)) rest = trim(std::string_view{rest}.substr(lead.size()));
                 for (auto [open, close] : {std::pair{"("sv, ")"sv}, {"（"sv, "）"sv}})
@@ -1059,6 +1062,19 @@ struct GridReader {
                                                               "a row without item names, not read"));
             return;
         }
+        // (A standard row of a unit's workbook gets its names back from the standard: W105.)
+        const bool standard_row = has_usable_id(item) && !item.id.starts_with("L-") && options.standard &&
+                                  options.standard->find_item(item.id);
+        if (item.category.empty() != item.name.empty() && tertiary.empty() && !standard_row) {
+            auto blank = item.category.empty() ? Column::category : Column::name;
+            auto c = column_at(columns, blank);
+            const char* which = blank == Column::category ? "一级事项" : "二级事项";
+            result.diagnostics.push_back(cell_diagnostic(
+                options, grid, r, c < columns.size() ? c : 0, std::string("这一行的") + which + "是空的",
+                std::string(blank == Column::category ? "一级事项 (category)" : "二级事项 (item name)") + " is empty", "GKML-E103",
+                std::string("填上") + which + "；若表中一、二级事项本是同一格，照抄另一格的名称。", Severity::error));
+            return;
+        }
         if (!tertiary.empty()) item.name = item.name.empty() ? tertiary : item.name + "—" + tertiary;
         if (!item.note.empty()) extras.insert(extras.begin(), item.note);
         item.note = join(extras, "\n");
@@ -1125,7 +1141,8 @@ void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions
             const auto& reference = item_at(wanted, pair.old_item);
             item.id = reference.id;
             used.insert(item.id);
-            if (!has_levels[index[pair.new_item.item]]) item.levels = reference.levels;
+            // No level columns, or (outside a unit's catalog) none ticked: the standard item's levels.
+            if (!has_levels[index[pair.new_item.item]] || (item.levels.empty() && !options.unit)) item.levels = reference.levels;
             // A table without 公开对象 or 公开方式 columns says nothing against the standard's.
             if (!item.audience) item.audience = reference.audience;
             if (!item.mode) item.mode = reference.mode;
@@ -1162,6 +1179,7 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
     Imported result;
     result.catalog = catalog_from_meta(meta);
     auto& catalog = result.catalog;
+    if (options.as_standard) catalog.kind = CatalogKind::standard;
     std::vector<PendingItem> items;
     GridReader reader{options, result, items, catalog.kind == CatalogKind::unit || options.unit.has_value(), {}};
     bool any_header = false;
@@ -1235,9 +1253,22 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
             }
         }
     if (options.unit) catalog.meta.unit = options.unit;
+    if (const auto& identity = options.as_standard) {
+        catalog.id = identity->id;
+        catalog.version = identity->version;
+        catalog.meta.unit.reset();
+        Seen seen{identity->source, identity->locality};
+        if (std::ranges::find(catalog.meta.sources, seen) == catalog.meta.sources.end()) catalog.meta.sources.push_back(seen);
+        for (auto& field : catalog.fields)
+            for (auto& item : field.items) {
+                item.evidence = Evidence{{seen}, {}};
+                item.not_applicable.reset();
+            }
+    }
     if (catalog.id.empty()) catalog.id = catalog.meta.unit ? "unit-" + catalog.meta.unit->code : "imported";
     if (catalog.version.empty()) catalog.version = "1";
-    if (catalog.based_on.empty() && options.standard) {
+    const bool is_that_standard = options.standard && catalog.id == options.standard->id && catalog.version == options.standard->version;
+    if (catalog.based_on.empty() && options.standard && !is_that_standard) {
         catalog.based_on = options.standard->id;
         catalog.based_on_version = options.standard->version;
     }

@@ -304,7 +304,8 @@ struct Anchor {
 // The words before the number: [subject][自] event [object][之日起|后].
 std::optional<Anchor> read_anchor(sv words, bool scoped) {
     strip_any_prefix(words, {"自", "从", "于", "在"});
-    bool ends_with_event = strip_any_suffix(words, {"之日起", "之日", "之后", "以后", "时起", "算起", "后", "起"});
+    bool ends_with_event = strip_any_suffix(words, {"之日起", "之日", "之后", "以后", "时起", "算起", "后", "起"}) ||
+                           words.ends_with("下达");  // 资金分配结果下达15个工作日内
     strip_any_prefix(words, {"自", "从", "于", "在"});
     if (words.empty()) return Anchor{};  // a bare "20个工作日": 形成或变更 by convention
 
@@ -398,7 +399,8 @@ std::optional<Clause> read_lead_time(sv piece) {
 }
 
 std::optional<Clause> read_duration(sv piece) {
-    constexpr auto openers = std::to_array<sv>({"公告期限为", "公示期限为", "公示时间不少于", "公示期不少于", "公告期限", "公示期限",
+    constexpr auto openers = std::to_array<sv>({"公告期限为", "公示期限为", "公示期限不得少于", "公告期限不得少于", "公示期不得少于",
+                                         "公示时间不少于", "公示期不少于", "公告期限", "公示期限",
                                          "公告期为",   "公示期为",   "公示时间为",     "公告时间为",   "公示不少于", "公告期",
                                          "公示期",     "公示"});
     if (!strip_any_prefix(piece, openers)) return std::nullopt;
@@ -495,7 +497,7 @@ std::optional<Clause> read_immediate(sv piece) {
             return Clause{{}, Immediate{ImmediateKind::timely, std::string{words.substr(0, pos)}}, std::nullopt};
     }
     // "随采购公告、采购文件公开": published together with something else.
-    if (words.starts_with("随") && (words.ends_with("公开") || words.ends_with("公示") || words.ends_with("发布")))
+    if (words.starts_with("随") && (words.ends_with("公开") || words.ends_with("公示") || words.ends_with("发布") || words.ends_with("公告")))
         return Clause{{}, Immediate{ImmediateKind::timely, std::string{words}}, std::nullopt};
     // "在实地启动拟征收土地工作时": at the moment of an event.
     sv trigger = words;
@@ -697,20 +699,29 @@ void read_sentence(sv sentence, Reading& reading) {
     };
     for (sv phrase : split_outside_parens(sentence, {","})) {
         phrase = trim(phrase);
+        strip_any_prefix(phrase, {"或者", "或"});  // 或者提交首次响应文件截止之日3个工作日前
         std::string compact = without_spaces(phrase);
+        // "…已公告的,不再重复公告": the condition before it says when nothing more is due.
+        if (is_one_of(compact, {"不再重复公告", "不再重复公开"}) && !pending.empty()) {
+            pending.clear();
+            continue;
+        }
         auto rule = read_piece(compact);
         bool unknown = std::holds_alternative<std::monostate>(rule);
         if (take(std::move(rule))) continue;
-        // Two rules written side by side with only a space between them.
-        if (phrase.find(' ') != sv::npos) {
+        // Two rules written side by side with only a space, or a 、, between them.
+        bool side_by_side = false;
+        for (sv between : {" "sv, "、"sv}) {
+            if (side_by_side || phrase.find(between) == sv::npos) continue;
             std::vector<PieceRule> parts;
-            for (sv part : split_outside_parens(phrase, {" "})) parts.push_back(read_piece(std::string{part}));
+            for (sv part : split_outside_parens(phrase, {between})) parts.push_back(read_piece(without_spaces(part)));
             if (std::ranges::all_of(parts, [](const PieceRule& r) { return std::holds_alternative<Clause>(r); }) &&
                 pending.empty()) {
                 for (auto& part : parts) take(std::move(part));
-                continue;
+                side_by_side = true;
             }
         }
+        if (side_by_side) continue;
         if (unknown && !has_digit(compact)) {
             pending.push_back(compact);  // perhaps the condition of a 可延长 that follows
             continue;

@@ -298,10 +298,11 @@ void check_item(const Catalog& catalog, const Field& field, const Item& item, co
                                "item " + item.id + " is filed under field " + field.code,
                                "编号前两位是领域代码：把事项移到领域 " + item.id.substr(0, 2) + "，或改正编号。"));
     if (item.is_local()) {
-        if (standard)
+        // A locality's own standard (based on the national one) adds items of its own; the national one holds none.
+        if (standard && catalog.based_on.empty())
             out.push_back(diagnose("GKML-E018", p, "标准目录中不能有本地事项 " + item.id,
                                    "a standard catalog holds no local item (" + item.id + ")",
-                                   "本地事项只属于单位目录；标准事项用 FF-NNN 编号。"));
+                                   "本地事项只属于单位目录或地方标准目录（based-on 国家标准）；标准事项用 FF-NNN 编号。"));
         if (item.anchor.empty())
             out.push_back(diagnose("GKML-E024", p, "本地事项 " + item.id + " 没有说明挂靠的标准事项或领域",
                                    "local item " + item.id + " names no anchor",
@@ -385,7 +386,8 @@ void check_item(const Catalog& catalog, const Field& field, const Item& item, co
 
     // Against the standard the catalog is based on.
     const Catalog* std_catalog = context.standard;
-    if (std_catalog && !standard && item.is_local() && !item.anchor.empty()) {
+    const bool derived = standard && !catalog.based_on.empty();  // a locality's standard, based on the national one
+    if (std_catalog && (!standard || derived) && item.is_local() && !item.anchor.empty()) {
         bool resolves = item.anchor.size() == 2 ? std_catalog->find_field(item.anchor) != nullptr
                                                 : std_catalog->find_item(item.anchor) || catalog.find_item(item.anchor);
         if (!resolves)
@@ -393,7 +395,7 @@ void check_item(const Catalog& catalog, const Field& field, const Item& item, co
                                    "anchor " + item.anchor + " is neither in the standard nor in this catalog",
                                    "anchor 应是所扩展的标准事项编号（FF-NNN）或领域代码（FF）。"));
     }
-    if (!std_catalog || standard || item.is_local()) return;
+    if (!std_catalog || (standard && !derived) || item.is_local()) return;
     const Item* reference = std_catalog->find_item(item.id);
     if (!reference) {
         out.push_back(diagnose("GKML-E015", p, "标准目录中没有事项 " + item.id,
@@ -401,6 +403,7 @@ void check_item(const Catalog& catalog, const Field& field, const Item& item, co
                                "若是本单位新增事项，请用 L- 开头的编号并设置 anchor；否则改正编号。"));
         return;
     }
+    if (derived) return;  // the locality words, levels and ticks its items as it decides
     const auto& unit = catalog.meta.unit;
     if (unit && catalog.kind == CatalogKind::unit && !reference->at_level(unit->level))
         out.push_back(diagnose("GKML-E014", p,
@@ -680,8 +683,10 @@ ValidateReport validate_paths(const std::vector<std::filesystem::path>& paths, c
     for (const auto& r : results)
         if (r.catalog) held[*r.set].push_back(&*r.catalog);
     std::map<std::pair<std::string, std::string>, Catalog> joined;
+    // A locality's standard is checked against the standard it is based on, as a unit's catalog is.
+    auto based = [](const Catalog& c) { return c.kind != CatalogKind::standard || !c.based_on.empty(); };
     for (const auto& r : results) {
-        if (!r.catalog || r.catalog->kind == CatalogKind::standard) continue;
+        if (!r.catalog || !based(*r.catalog)) continue;
         auto key = std::pair{r.catalog->based_on, r.catalog->based_on_version};
         if (joined.contains(key) || !held.contains(key)) continue;
         std::vector<Catalog> copies;
@@ -694,9 +699,9 @@ ValidateReport validate_paths(const std::vector<std::filesystem::path>& paths, c
         if (r.index) sets[*r.set].push_back(&*r.index);
         if (!r.catalog) continue;
         const Catalog* standard = nullptr;
-        if (r.catalog->kind != CatalogKind::standard) {
+        if (based(*r.catalog)) {
             auto it = joined.find({r.catalog->based_on, r.catalog->based_on_version});
-            standard = it != joined.end() ? &it->second : nullptr;
+            standard = it != joined.end() ? &it->second : shared.standard_for(*r.catalog);
             if (!standard)
                 report.diagnostics.push_back(diagnose(
                     "GKML-E011", r.catalog->pos,

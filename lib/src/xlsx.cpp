@@ -13,6 +13,7 @@
 
 #include "gkml/files.hpp"
 #include "gkml/text.hpp"
+#include "package.hpp"
 
 namespace gkml {
 
@@ -207,44 +208,6 @@ void write_field(lxw_workbook* wb, const Catalog& catalog, const Field& field, c
 
 // ---- reading ----
 
-struct ZipClose {
-    void operator()(zip_t* z) const { zip_discard(z); }
-};
-struct ZipFileClose {
-    void operator()(zip_file_t* f) const { zip_fclose(f); }
-};
-
-struct Package {
-    std::unique_ptr<zip_t, ZipClose> zip;
-    const XlsxLimits& limits;
-    std::string file;
-    std::size_t total = 0;
-
-    Error refuse(std::string message) const { return Error{ErrorKind::invalid_input, std::move(message), file, 0}; }
-
-    // A part's text, or an empty optional when the part is absent.
-    std::expected<std::optional<std::string>, Error> read(const std::string& name) {
-        zip_stat_t stat;
-        zip_stat_init(&stat);
-        if (zip_stat(zip.get(), name.c_str(), 0, &stat) != 0) return std::optional<std::string>{};
-        if ((stat.valid & ZIP_STAT_SIZE) && (stat.size > limits.max_entry_bytes || total + stat.size > limits.max_total_bytes))
-            return std::unexpected(refuse("工作簿的 " + name + " 解压后过大（疑似压缩炸弹） / part too large when unpacked"));
-        std::unique_ptr<zip_file_t, ZipFileClose> part(zip_fopen(zip.get(), name.c_str(), 0));
-        if (!part) return std::unexpected(refuse("工作簿已损坏，无法读取 " + name + " / damaged workbook"));
-        std::string out;
-        char buffer[1 << 16];
-        for (zip_int64_t n; (n = zip_fread(part.get(), buffer, sizeof buffer)) > 0;) {
-            out.append(buffer, std::size_t(n));
-            if (out.size() > limits.max_entry_bytes)
-                return std::unexpected(refuse("工作簿的 " + name + " 解压后过大（疑似压缩炸弹） / part too large when unpacked"));
-        }
-        if (out.size() < stat.size || (stat.valid & ZIP_STAT_SIZE && out.size() != stat.size))
-            return std::unexpected(refuse("工作簿已损坏，" + name + " 不完整 / damaged workbook"));
-        total += out.size();
-        return std::optional<std::string>{std::move(out)};
-    }
-};
-
 // Excel escapes control characters as _xHHHH_.
 std::string unescape(std::string_view s) {
     std::string out;
@@ -257,12 +220,6 @@ std::string unescape(std::string_view s) {
         } else if (s[i] != '\r') out += s[i];
     }
     return out;
-}
-
-std::string_view local_name(pugi::xml_node node) {
-    std::string_view name = node.name();
-    auto colon = name.find(':');
-    return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
 // The text of every <t> under `node` in document order, phonetic runs (<rPh>) left out: one walk
@@ -408,21 +365,13 @@ std::expected<Imported, Error> catalog_from_sheets(const std::vector<Grid>& shee
 std::expected<std::vector<Grid>, Error> sheets_from_xlsx(std::string_view bytes, const std::string& file, const XlsxLimits& limits) {
     ImportOptions options;
     options.file = file;
-    zip_error_t error;
-    zip_error_init(&error);
     auto damaged = [&] {
         return std::unexpected(Error{ErrorKind::invalid_input, "不是有效的 xlsx 工作簿（zip 损坏或被截断） / not a valid xlsx workbook",
                                      options.file, 0});
     };
-    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-    if (!source) return damaged();
-    zip_t* zip = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error);
-    if (!zip) {
-        zip_source_free(source);
-        zip_error_fini(&error);
-        return damaged();
-    }
-    Package package{std::unique_ptr<zip_t, ZipClose>(zip), limits, options.file};
+    auto opened = Package::open(bytes, options.file, "工作簿", {limits.max_entry_bytes, limits.max_total_bytes});
+    if (!opened) return damaged();
+    auto& package = *opened;
     auto workbook = package.read("xl/workbook.xml");
     if (!workbook) return std::unexpected(workbook.error());
     if (!*workbook) return damaged();

@@ -206,6 +206,20 @@ TEST_CASE("periodic, lead-time, display and hour rules", "[timelimit]") {
           std::vector{rel(5, TimeUnit::hour, AnchorEvent::other, "突发事件发生")});
 }
 
+TEST_CASE("the 政府采购 wordings of the guideline: side by side with 、, 或者, 不得少于, 随…同时, 下达", "[timelimit]") {
+    auto lead = [](int n, TimeUnit unit) { return Clause{{}, LeadTime{n, unit}, std::nullopt}; };
+    CHECK(parse_time_limit("投标截止时间至少15日前、提交资格预审申请文件截止时间至少3日前，或者提交首次响应文件截止之日3个工作日前").clauses ==
+          std::vector{lead(15, TimeUnit::day), lead(3, TimeUnit::day), lead(3, TimeUnit::workday)});
+    CHECK(parse_time_limit("及时公开，公示期限不得少于5个工作日").clauses ==
+          std::vector{immediate(ImmediateKind::timely), Clause{{}, Duration{5, TimeUnit::workday}, std::nullopt}});
+    CHECK(parse_time_limit("随中标、成交结果同时公告，中标、成交结果公告前采购文件已公告的，不再重复公告").clauses ==
+          std::vector{immediate(ImmediateKind::timely, "随中标、成交结果同时公告")});
+    CHECK(parse_time_limit("资金分配结果下达15个工作日内").clauses ==
+          std::vector{rel(15, TimeUnit::workday, AnchorEvent::other, "资金分配结果下达")});
+    // A condition with nothing after it is still not a rule.
+    CHECK_FALSE(parse_time_limit("中标、成交结果公告前采购文件已公告的").parsed());
+}
+
 TEST_CASE("an importer resolves 同上 against the row above", "[timelimit]") {
     CHECK(is_same_as_above("同上"));
     CHECK(is_same_as_above(" 同上。"));

@@ -45,6 +45,13 @@ void add_template(CLI::App& app, int& exit_code);
 // The standard catalog set of a folder (default: the bundled catalogs/standard), joined into one.
 std::expected<Catalog, Error> load_standard(const std::filesystem::path& folder);
 
+// A catalog file, or a folder holding one catalog set (the files of a standard, one per field).
+std::expected<Catalog, Error> read_catalog_or_folder(const std::filesystem::path& path);
+
+// The standard `catalog` is based on, among the standards of `folder` (default: the bundled ones);
+// nothing when it names none or the folder lacks it.
+std::expected<std::optional<Catalog>, Error> standard_of(const Catalog& catalog, const std::filesystem::path& folder);
+
 // Writes a catalog only when it passes what `gkml validate` checks (schema and rules, against
 // `standard` when given): otherwise prints the errors, writes nothing and returns `invalid`.
 int write_checked(const std::filesystem::path& out, const Catalog& catalog, const Catalog* standard = nullptr);

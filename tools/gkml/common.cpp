@@ -25,6 +25,29 @@ int report(const Error& error) {
     return exit_code_of(error.kind);
 }
 
+std::expected<Catalog, Error> read_catalog_or_folder(const std::filesystem::path& path) {
+    if (!std::filesystem::is_directory(path)) return read_catalog(path);
+    auto sets = read_catalog_dir(path);
+    if (!sets) return std::unexpected(sets.error());
+    if (sets->size() != 1)
+        return std::unexpected(Error{ErrorKind::invalid_input,
+                                     "文件夹中有 " + std::to_string(sets->size()) + " 个目录，应只有一个 / the folder holds " +
+                                         std::to_string(sets->size()) + " catalogs, not one",
+                                     path.string(), 0});
+    return std::move(sets->front());
+}
+
+std::expected<std::optional<Catalog>, Error> standard_of(const Catalog& catalog, const std::filesystem::path& folder) {
+    if (catalog.based_on.empty()) return std::optional<Catalog>{};
+    auto sets = read_catalog_dir(folder.empty() ? data_dir() / "catalogs" / "standard" : folder);
+    if (!sets) return std::unexpected(sets.error());
+    for (auto& s : *sets)
+        if (s.kind == CatalogKind::standard && s.id == catalog.based_on &&
+            (catalog.based_on_version.empty() || s.version == catalog.based_on_version))
+            return std::optional<Catalog>{std::move(s)};
+    return std::optional<Catalog>{};
+}
+
 int write_checked(const std::filesystem::path& out, const Catalog& catalog, const Catalog* standard) {
     auto schemas = Schemas::compile();
     if (!schemas) return report(schemas.error());

@@ -22,17 +22,6 @@ struct DiffArgs {
     std::string field;
 };
 
-std::expected<Catalog, Error> load(const std::filesystem::path& path) {
-    if (!std::filesystem::is_directory(path)) return read_catalog(path);
-    auto sets = read_catalog_dir(path);
-    if (!sets) return std::unexpected(sets.error());
-    if (sets->size() != 1)
-        return std::unexpected(Error{ErrorKind::invalid_input,
-                                     "the folder holds " + std::to_string(sets->size()) + " catalogs, not one",
-                                     path.string(), 0});
-    return std::move(sets->front());
-}
-
 // "一级事项 / 二级事项" by item key, indexed once (a diff of 100 000 items looks each one up).
 class Titles {
 public:
@@ -207,9 +196,9 @@ std::string to_html(const CatalogDiff& diff, const Catalog& old_catalog, const C
 }
 
 int run_diff(const DiffArgs& args) {
-    auto old_catalog = load(args.old_path);
+    auto old_catalog = read_catalog_or_folder(args.old_path);
     if (!old_catalog) return report(old_catalog.error());
-    auto new_catalog = load(args.new_path);
+    auto new_catalog = read_catalog_or_folder(args.new_path);
     if (!new_catalog) return report(new_catalog.error());
     DiffOptions options;
     options.field = args.field;

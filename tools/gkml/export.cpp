@@ -17,7 +17,7 @@ struct ExportArgs {
 };
 
 int run_export(const ExportArgs& args) {
-    auto catalog = read_catalog(args.in);
+    auto catalog = read_catalog_or_folder(args.in);
     if (!catalog) return report(catalog.error());
     std::string format = args.format.empty() ? args.out.extension().string().substr(args.out.has_extension() ? 1 : 0) : args.format;
     std::expected<std::string, Error> bytes;

@@ -14,6 +14,7 @@ namespace {
 struct ImportArgs {
     std::filesystem::path in, out, standard, units;
     std::string from, unit, name, level, field;
+    std::string as_standard, version = "1", source, locality;
 };
 
 int run_import(const ImportArgs& args) {
@@ -21,18 +22,27 @@ int run_import(const ImportArgs& args) {
     std::ranges::transform(extension, extension.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     std::string from = !args.from.empty() ? args.from : table_format_of(args.in);
     if (from.empty()) from = extension;
-    if (args.from.empty() && (from == "xls" || from == "ods" || from == "et" || from == "wps" || from == "xlsm"))
+    if (args.from.empty() && (from == "doc" || from == "wps" || from == "docm" || from == "odt" || from == "rtf"))
+        return report(Error{ErrorKind::invalid_input,
+                            "gkml 读 .docx 文档，不读 ." + from + "：在 Word 或 WPS 中“另存为”Word 文档（*.docx）后再导入，"
+                            "或用 libreoffice --headless --convert-to docx " + args.in.filename().string() +
+                            " / ." + from + " is not read: save the document as .docx",
+                            args.in.string(), 0});
+    if (args.from.empty() && (from == "xls" || from == "ods" || from == "et" || from == "xlsm"))
         return report(Error{ErrorKind::invalid_input,
                             "gkml 读 .xlsx 工作簿，不读 ." + from + "：在 Excel 或 WPS 中“另存为”Excel 工作簿（*.xlsx）后再导入，"
                             "或用 libreoffice --headless --convert-to xlsx " + args.in.filename().string() +
                             " / ." + from + " is not read: save the workbook as .xlsx",
                             args.in.string(), 0});
-    if (from != "xlsx" && from != "csv" && from != "html")
+    if (from != "xlsx" && from != "csv" && from != "html" && from != "docx")
         return report(Error{ErrorKind::usage,
-                            args.from.empty() ? "看不出 " + args.in.filename().string() + " 是什么表格：用 --from xlsx、csv 或 html 指明 / "
-                                                "name the format with --from xlsx, csv or html"
-                                              : "--from 只能是 xlsx、csv 或 html / --from must be xlsx, csv or html",
+                            args.from.empty() ? "看不出 " + args.in.filename().string() + " 是什么表格：用 --from xlsx、csv、html 或 docx 指明 / "
+                                                "name the format with --from xlsx, csv, html or docx"
+                                              : "--from 只能是 xlsx、csv、html 或 docx / --from must be xlsx, csv, html or docx",
                             "", 0});
+    if (!args.as_standard.empty() && !args.unit.empty())
+        return report(Error{ErrorKind::usage, "--as-standard 读入的是地方标准目录，不属于某个单位：不要同时用 --unit / "
+                                              "--as-standard and --unit exclude each other", "", 0});
     auto standard = load_standard(args.standard);
     if (!standard) return report(standard.error());
     auto registry = read_fields(data_dir() / "catalogs" / "fields.xml");
@@ -42,6 +52,9 @@ int run_import(const ImportArgs& args) {
     options.standard = &*standard;
     options.registry = &*registry;
     options.field_code = args.field;
+    if (!args.as_standard.empty())
+        options.as_standard = StandardIdentity{args.as_standard, args.version,
+                                               args.source.empty() ? args.in.filename().string() : args.source, args.locality};
     if (!args.unit.empty()) {
         auto unit = unit_of(args.unit, args.units, args.name, args.level.empty() && args.units.empty() ? "township" : args.level);
         if (!unit) return report(unit.error());
@@ -75,16 +88,22 @@ int run_import(const ImportArgs& args) {
 
 void add_import(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<ImportArgs>();
-    auto* sub = app.add_subcommand("import", "Read a catalog back from a workbook, a CSV file or a published web page");
+    auto* sub = app.add_subcommand("import", "Read a catalog back from a workbook, a CSV file, a published web page or a Word document");
     sub->add_option("in", args->in, "The file to read")->required();
-    sub->add_option("--from", args->from, "xlsx, csv or html (default: from the extension)")
-        ->check(CLI::IsMember({"xlsx", "csv", "html"}));
+    sub->add_option("--from", args->from, "xlsx, csv, html or docx (default: from the extension)")
+        ->check(CLI::IsMember({"xlsx", "csv", "html", "docx"}));
     sub->add_option("--standard", args->standard, "Folder of the standard catalogs rows are matched against");
     sub->add_option("--unit", args->unit, "The unit the catalog belongs to (statistical division code)");
     sub->add_option("--units", args->units, "Unit registry giving the unit's name and level");
     sub->add_option("--name", args->name, "The unit's name, without a registry");
     sub->add_option("--level", args->level, "The unit's level, without a registry (default: township)");
     sub->add_option("--field", args->field, "Field code, when nothing in the file names the field");
+    sub->add_option("--as-standard", args->as_standard,
+                    "Read a locality's own standard catalog (as its Word document, workbook or page publishes it) "
+                    "into a standard with this id, based on --standard (default: the national one)");
+    sub->add_option("--version", args->version, "With --as-standard: the standard's version (default 1)");
+    sub->add_option("--source", args->source, "With --as-standard: the address it is published at (default: the file's name)");
+    sub->add_option("--locality", args->locality, "With --as-standard: the locality it belongs to, e.g. 黑龙江省双鸭山市");
     sub->add_option("-o,--output", args->out, "The catalog to write (XML)")->required();
     sub->callback([args, &exit_code] { exit_code = run_import(*args); });
 }

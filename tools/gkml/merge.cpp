@@ -17,6 +17,7 @@ struct MergeArgs {
     std::filesystem::path ours;
     std::filesystem::path theirs;
     std::filesystem::path out;
+    std::filesystem::path standard;  // where the standard the result is based on is looked up
     std::string format = "text";
     bool markers = false;
     std::string name;  // merge-driver: the path git merges, for messages
@@ -52,7 +53,7 @@ std::string conflicts_to_json(const std::vector<Conflict>& conflicts) {
 int merge_into(const MergeArgs& args, std::ostream& report_to) {
     std::vector<Catalog> inputs;
     for (const auto* path : {&args.base, &args.ours, &args.theirs}) {
-        auto catalog = read_catalog(*path);
+        auto catalog = read_catalog_or_folder(*path);
         if (!catalog) return report(catalog.error());
         inputs.push_back(std::move(*catalog));
     }
@@ -63,7 +64,10 @@ int merge_into(const MergeArgs& args, std::ostream& report_to) {
         auto written = write_atomically(args.out, write_with_conflicts(result));
         return written ? differs : report(written.error());
     }
-    return write_checked(args.out, result.catalog);
+    // Checked as validate checks it: against the standard it is based on, where that one is at hand.
+    auto standard = standard_of(result.catalog, args.standard);
+    if (!standard) return report(standard.error());
+    return write_checked(args.out, result.catalog, *standard ? &**standard : nullptr);
 }
 
 }  // namespace
@@ -71,12 +75,14 @@ int merge_into(const MergeArgs& args, std::ostream& report_to) {
 void add_merge(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<MergeArgs>();
     auto* sub = app.add_subcommand("merge", "3-way merge of catalogs: carry a unit's catalog onto a new standard revision");
-    sub->add_option("base", args->base, "The common ancestor (e.g. the standard the unit catalog was made from)")->required();
+    sub->add_option("base", args->base, "The common ancestor (e.g. the standard the unit catalog was made from; a file or a folder)")->required();
     sub->add_option("ours", args->ours, "Our catalog (e.g. the township's)")->required();
     sub->add_option("theirs", args->theirs, "Their catalog (e.g. the new standard revision)")->required();
     sub->add_option("-o,--output", args->out, "Where the merged catalog goes; untouched when there are conflicts")->required();
     sub->add_option("--format", args->format, "Conflict report: text or json")->check(CLI::IsMember({"text", "json"}));
     sub->add_flag("--conflicts-as-markers", args->markers, "Write conflicts as <conflict> elements to resolve by hand");
+    sub->add_option("--standard", args->standard,
+                    "Folder of the standard catalogs the result is checked against (its based-on; default: the bundled ones)");
     sub->callback([args, &exit_code] { exit_code = merge_into(*args, std::cout); });
 }
 

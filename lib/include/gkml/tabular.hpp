@@ -60,12 +60,24 @@ struct Grid {
     std::vector<std::vector<std::string>> rows;
 };
 
+// A locality's own standard catalog, as it publishes it (a Word document, a workbook, a web page),
+// read as a kind="standard" catalog based on `ImportOptions::standard` (the national one): rows that
+// are a national item take its id, the locality's own rows get local ids (L-FF-N), every item keeps the
+// document's wording and is attested by the document (`source`).
+struct StandardIdentity {
+    std::string id;        // e.g. 230500-standard
+    std::string version;   // e.g. 2021
+    std::string source;    // where the locality publishes it: an address, or the file's name
+    std::string locality;  // e.g. 黑龙江省双鸭山市
+};
+
 struct ImportOptions {
     std::string file;                                  // names the source in diagnostics
     const Catalog* standard = nullptr;                 // rows without ids are matched against it
     const std::vector<FieldEntry>* registry = nullptr; // field names and aliases
     std::optional<UnitRef> unit;                       // the unit the catalog belongs to
     std::string field_code;                            // when nothing in the file names the field
+    std::optional<StandardIdentity> as_standard;       // read as a locality's standard, not a unit's catalog
 };
 
 struct Imported {
@@ -90,10 +102,10 @@ std::expected<Imported, Error> catalog_from_csv(std::string_view bytes, const Im
 // One Markdown table per field, with the catalog's title and attributes above.
 std::string markdown_of(const Catalog& catalog);
 
-// The table format a file's name says: "xlsx", "csv" or "html" (.htm too); empty for any other.
+// The table format a file's name says: "xlsx", "csv", "html" (.htm too) or "docx"; empty for any other.
 std::string table_format_of(const std::filesystem::path& file);
 
-// A table of one of those formats, read as its reader reads it (catalog_from_xlsx, _csv, _html).
+// A table of one of those formats, read as its reader reads it (catalog_from_xlsx, _csv, _html, _docx).
 std::expected<Imported, Error> import_table(std::string_view bytes, std::string_view format, const ImportOptions& options);
 
 }  // namespace gkml
