@@ -16,9 +16,11 @@ std::vector<FieldStats> catalog_stats(const Catalog& catalog) {
         for (const auto& item : field.items) {
             ++s.items;
             categories.insert(item.category);
-            s.with_evidence += item.evidence.seen.empty() ? 0 : 1;
-            s.reconstructed += item.evidence.reconstructed.empty() ? 0 : 1;
             s.deprecated += item.status == ItemStatus::deprecated ? 1 : 0;
+            if (item.status == ItemStatus::active) {
+                s.with_evidence += item.evidence.seen.empty() ? 0 : 1;
+                s.reconstructed += item.evidence.reconstructed.empty() ? 0 : 1;
+            }
             if (item.time_limit) {
                 ++s.time_limits;
                 s.parsed += parse_time_limit(item.time_limit->text).parsed() ? 1 : 0;

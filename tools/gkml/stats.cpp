@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "gkml/coverage.hpp"
 #include "gkml/stats.hpp"
 #include "gkml/xml.hpp"
 #include "table.hpp"
@@ -35,7 +36,7 @@ int run_stats(const StatsArgs& args) {
     if (args.format == "json") {
         auto array = nlohmann::ordered_json::array();
         for (const auto& s : all)
-            array.push_back({{"field", s.field}, {"name", s.name}, {"items", s.items},
+            array.push_back({{"field", s.field}, {"name", s.name}, {"items", s.items}, {"active", s.active()},
                              {"categories", s.categories}, {"with_evidence", s.with_evidence},
                              {"reconstructed", s.reconstructed}, {"time_limits", s.time_limits},
                              {"parsed", s.parsed}, {"deprecated", s.deprecated}, {"levels", s.levels},
@@ -45,17 +46,19 @@ int run_stats(const StatsArgs& args) {
     }
     std::vector<std::vector<std::string>> rows;
     FieldStats total;
+    auto share = [](const FieldStats& s) { return percent(Ratio{s.with_evidence, s.active()}); };
     auto level = [](const FieldStats& s, const char* l) {
         auto it = s.levels.find(l);
         return std::to_string(it == s.levels.end() ? 0 : it->second);
     };
     for (const auto& s : all) {
-        rows.push_back({s.field, s.name, std::to_string(s.categories), std::to_string(s.items),
+        rows.push_back({s.field, s.name, std::to_string(s.categories), std::to_string(s.active()), std::to_string(s.deprecated),
                         level(s, "city"), level(s, "county"), level(s, "township"), level(s, "village"),
                         std::to_string(s.proactive), std::to_string(s.on_request), std::to_string(s.with_evidence),
-                        std::to_string(s.reconstructed), std::to_string(s.parsed) + "/" + std::to_string(s.time_limits)});
+                        std::to_string(s.reconstructed), share(s), std::to_string(s.parsed) + "/" + std::to_string(s.time_limits)});
         total.categories += s.categories;
         total.items += s.items;
+        total.deprecated += s.deprecated;
         for (const auto& [l, n] : s.levels) total.levels[l] += n;
         total.proactive += s.proactive;
         total.on_request += s.on_request;
@@ -64,14 +67,15 @@ int run_stats(const StatsArgs& args) {
         total.parsed += s.parsed;
         total.time_limits += s.time_limits;
     }
-    rows.push_back({"", "合计", std::to_string(total.categories), std::to_string(total.items), level(total, "city"),
-                    level(total, "county"), level(total, "township"), level(total, "village"),
+    rows.push_back({"", "合计", std::to_string(total.categories), std::to_string(total.active()), std::to_string(total.deprecated),
+                    level(total, "city"), level(total, "county"), level(total, "township"), level(total, "village"),
                     std::to_string(total.proactive), std::to_string(total.on_request),
-                    std::to_string(total.with_evidence), std::to_string(total.reconstructed),
+                    std::to_string(total.with_evidence), std::to_string(total.reconstructed), share(total),
                     std::to_string(total.parsed) + "/" + std::to_string(total.time_limits)});
-    std::cout << render_table({{"代码", 4}, {"领域", 24}, {"一级", 4}, {"事项", 4}, {"市级", 4}, {"县级", 4},
-                               {"乡级", 4}, {"村级", 4}, {"主动", 4}, {"依申请", 6}, {"有出处", 6}, {"重建", 4},
-                               {"时限可解析", 10}},
+    // 事项: items in force; 有出处 of them, attested by a published table; 推定 inferred; 停用 deprecated.
+    std::cout << render_table({{"代码", 4}, {"领域", 24}, {"一级", 4}, {"事项", 4}, {"停用", 4}, {"市级", 4}, {"县级", 4},
+                               {"乡级", 4}, {"村级", 4}, {"主动", 4}, {"依申请", 6}, {"有出处", 6}, {"推定", 4},
+                               {"出处占比", 8}, {"时限可解析", 10}},
                               rows);
     return ok;
 }

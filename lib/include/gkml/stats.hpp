@@ -12,13 +12,14 @@ namespace gkml {
 struct FieldStats {
     std::string field;  // code
     std::string name;
-    int items = 0;
+    int items = 0;          // deprecated ones too
     int categories = 0;     // distinct 一级事项
-    int with_evidence = 0;  // items seen in at least one published catalog
-    int reconstructed = 0;  // items with a `reconstructed` mark instead
+    int with_evidence = 0;  // active items seen in at least one published catalog (attested)
+    int reconstructed = 0;  // active items with a `reconstructed` mark instead (inferred)
     int time_limits = 0;    // items with a time limit
     int parsed = 0;         // … whose text the parser understands
     int deprecated = 0;
+    int active() const { return items - deprecated; }
     std::map<std::string, int> levels;  // level → items
     int proactive = 0;
     int on_request = 0;
