@@ -319,7 +319,7 @@ CatalogDiff diff_catalogs(const Catalog& old_catalog, const Catalog& new_catalog
         header("document-number", old_catalog.meta.document_number, new_catalog.meta.document_number);
         header("date", old_catalog.meta.date, new_catalog.meta.date);
         header("unit", unit(old_catalog), unit(new_catalog));
-        header("source", sources(old_catalog), sources(new_catalog));
+        if (options.provenance) header("source", sources(old_catalog), sources(new_catalog));
     }
     std::set<std::string> codes;
     for (const auto* c : {&old_catalog, &new_catalog})
@@ -347,6 +347,10 @@ CatalogDiff diff_catalogs(const Catalog& old_catalog, const Catalog& new_catalog
         change.columns = diff_items(a, b);
         if (change.deprecated)
             std::erase_if(change.columns, [](const ColumnChange& c) { return c.column == Column::status; });
+        if (!options.provenance)
+            std::erase_if(change.columns, [](const ColumnChange& c) {
+                return c.column == Column::evidence || c.column == Column::reconstructed;
+            });
         if (!change.columns.empty() || change.deprecated || change.moved() || change.id != change.old_id)
             out.items.push_back(std::move(change));
     }

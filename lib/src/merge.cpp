@@ -157,6 +157,12 @@ private:
         return out;
     }
 
+    static bool same_apart_from_provenance(const Item& a, const Item& b) {
+        return std::ranges::all_of(all_columns, [&](Column c) {
+            return c == Column::evidence || c == Column::reconstructed || same_column(a, b, c);
+        });
+    }
+
     void item_conflict(const Item& kept, std::string reason, const Item& b, const Item* o, const Item* t) {
         conflicts_.push_back({kept.id, "item", std::move(reason), describe(b), o ? describe(*o) : "", t ? describe(*t) : ""});
     }
@@ -189,7 +195,8 @@ private:
                 if (carried(t) && in_scope(field_of(theirs_, tp).code)) return t;
                 return std::nullopt;
             }
-            if (t == b) return std::nullopt;
+            // Where theirs only saw the item elsewhere (来源, 重建说明), ours' removal stands.
+            if (t == b || same_apart_from_provenance(t, b)) return std::nullopt;
             item_conflict(t, "removed by ours, changed by theirs", b, nullptr, &t);
             return t;
         }

@@ -680,6 +680,18 @@ bool is_field_code(std::string_view s) {
     return s.size() == 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9';
 }
 
+// The field a local id gkml gave names: L-20-3, L-230500-standard-20-1 (…-FF-N); empty for others.
+std::string local_field_of(std::string_view id) {
+    if (!id.starts_with("L-")) return {};
+    auto last = id.rfind('-');
+    if (last == std::string_view::npos || last < 4 || last + 1 == id.size() ||
+        !std::ranges::all_of(id.substr(last + 1), [](char c) { return c >= '0' && c <= '9'; }))
+        return {};
+    auto code = id.substr(last - 2, 2);
+    if (id[last - 3] != '-' || !is_field_code(code)) return {};
+    return std::string(code);
+}
+
 struct Header {
     std::size_t first_data_row = 0;
     std::vector<ColumnHead> columns;
@@ -1110,6 +1122,8 @@ struct GridReader {
         else if (const auto* f = field_named_in(field_name, options.registry)) pending.field_code = f->code;
         else if (item.id.size() > 2 && is_field_code(std::string_view{item.id}.substr(0, 2)))
             pending.field_code = item.id.substr(0, 2);
+        else if (auto local = local_field_of(item.id); !local.empty())
+            pending.field_code = local;
         else if (item.id.starts_with("L-") && item.id.size() > 4 && is_field_code(std::string_view{item.id}.substr(2, 2)))
             pending.field_code = item.id.substr(2, 2);
         else pending.field_code = grid_field;
@@ -1124,6 +1138,17 @@ struct GridReader {
 };
 
 // The one place rows meet the standard: ids by match_items, the rest kept as local items.
+// "L-": a unit's own items. A locality's standard names its own after itself (L-230500-standard-20-1),
+// so that they never take the id of an item a unit adds on top of them.
+std::string local_prefix(const ImportOptions& options) {
+    if (!options.as_standard) return "L-";
+    std::string name;
+    for (char c : options.as_standard->id)
+        if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') name += c;
+    name.resize(std::min<std::size_t>(name.size(), 30));
+    return name.empty() ? "L-" : "L-" + name + "-";
+}
+
 void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions& options, Imported& result) {
     std::set<std::string> used;
     for (const auto& i : field.items) used.insert(i.id);
@@ -1150,11 +1175,12 @@ void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions
     }
     int next = 1;
     Level fallback = options.unit ? options.unit->level : Level::township;
+    const std::string prefix = local_prefix(options) + field.code + "-";
     for (std::size_t k = 0; k < field.items.size(); ++k) {
         auto& item = field.items[k];
         if (!item.id.empty()) continue;
-        while (used.contains("L-" + field.code + "-" + std::to_string(next))) ++next;
-        item.id = "L-" + field.code + "-" + std::to_string(next);
+        while (used.contains(prefix + std::to_string(next))) ++next;
+        item.id = prefix + std::to_string(next);
         used.insert(item.id);
         if (item.anchor.empty() ||
             !(is_field_code(item.anchor) || item.anchor.starts_with("L-") || (options.standard && options.standard->find_item(item.anchor))))

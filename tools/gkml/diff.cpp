@@ -20,6 +20,7 @@ struct DiffArgs {
     std::filesystem::path new_path;
     std::string format = "text";
     std::string field;
+    bool no_provenance = false;
 };
 
 // "一级事项 / 二级事项" by item key, indexed once (a diff of 100 000 items looks each one up).
@@ -202,6 +203,7 @@ int run_diff(const DiffArgs& args) {
     if (!new_catalog) return report(new_catalog.error());
     DiffOptions options;
     options.field = args.field;
+    options.provenance = !args.no_provenance;
     auto diff = diff_catalogs(*old_catalog, *new_catalog, options);
     if (args.format == "json")
         std::cout << to_json(diff, *old_catalog, *new_catalog);
@@ -221,6 +223,8 @@ void add_diff(CLI::App& app, int& exit_code) {
     sub->add_option("new", args->new_path, "The new catalog")->required();
     sub->add_option("--format", args->format, "text, json or html")->check(CLI::IsMember({"text", "json", "html"}));
     sub->add_option("--field", args->field, "Only items of this field (code, e.g. 20)");
+    sub->add_flag("--no-provenance", args->no_provenance,
+                  "Leave out where items were seen (来源, 重建说明): how a city's standard departs from the national one");
     sub->callback([args, &exit_code] { exit_code = run_diff(*args); });
 }
 

@@ -88,6 +88,9 @@ struct CatalogDiff {
 
 struct DiffOptions {
     std::string field;  // only items in this field (old or new); empty: all
+    // Where each item was seen (来源, 重建说明, the catalog's sources) compared too; false: only what the
+    // items say, as when a city's standard is set against the national one it derives from.
+    bool provenance = true;
     MatchOptions match;
 };
 
