@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gkml/calendar.hpp"
+#include "gkml/docx.hpp"
 #include "gkml/html.hpp"
 #include "gkml/ledger.hpp"
 #include "gkml/tabular.hpp"
@@ -90,6 +91,33 @@ void xml(std::string_view bytes) {
 
 void xlsx(std::string_view bytes) { written_and_read_back(catalog_from_xlsx(bytes, options())); }
 
+// A zip of `parts` (name, bytes), as an office package is; empty when libzip refuses.
+std::string packed(std::initializer_list<std::pair<const char*, std::string_view>> parts) {
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* out = zip_source_buffer_create(nullptr, 0, 0, &error);
+    std::unique_ptr<zip_t, ZipDiscard> z(zip_open_from_source(out, ZIP_TRUNCATE, &error));
+    if (!z) return {};
+    zip_source_keep(out);
+    for (const auto& [name, text] : parts) {
+        zip_source_t* part = zip_source_buffer(z.get(), text.data(), text.size(), 0);
+        zip_file_add(z.get(), name, part, ZIP_FL_OVERWRITE);
+    }
+    if (zip_close(z.release()) != 0) {
+        zip_source_free(out);
+        return {};
+    }
+    zip_source_open(out);
+    zip_source_seek(out, 0, SEEK_END);
+    auto size = zip_source_tell(out);
+    zip_source_seek(out, 0, SEEK_SET);
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    zip_source_read(out, bytes.data(), static_cast<zip_uint64_t>(size));
+    zip_source_close(out);
+    zip_source_free(out);
+    return bytes;
+}
+
 void xlsx_sheet(std::string_view bytes) {
     static const std::string workbook =
         R"(<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" )"
@@ -97,32 +125,17 @@ void xlsx_sheet(std::string_view bytes) {
     static const std::string rels =
         R"(<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">)"
         R"(<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>)";
-    zip_error_t error;
-    zip_error_init(&error);
-    zip_source_t* out = zip_source_buffer_create(nullptr, 0, 0, &error);
-    std::unique_ptr<zip_t, ZipDiscard> z(zip_open_from_source(out, ZIP_TRUNCATE, &error));
-    if (!z) return;
-    zip_source_keep(out);
-    auto add = [&](const char* name, std::string_view text) {
-        zip_source_t* part = zip_source_buffer(z.get(), text.data(), text.size(), 0);
-        zip_file_add(z.get(), name, part, ZIP_FL_OVERWRITE);
-    };
-    add("xl/workbook.xml", workbook);
-    add("xl/_rels/workbook.xml.rels", rels);
-    add("xl/worksheets/sheet1.xml", bytes);
-    if (zip_close(z.release()) != 0) {
-        zip_source_free(out);
-        return;
-    }
-    zip_source_open(out);
-    zip_source_seek(out, 0, SEEK_END);
-    auto size = zip_source_tell(out);
-    zip_source_seek(out, 0, SEEK_SET);
-    std::string packed(static_cast<std::size_t>(size), '\0');
-    zip_source_read(out, packed.data(), static_cast<zip_uint64_t>(size));
-    zip_source_close(out);
-    zip_source_free(out);
-    written_and_read_back(catalog_from_xlsx(packed, options()));
+    auto package = packed({{"xl/workbook.xml", workbook}, {"xl/_rels/workbook.xml.rels", rels}, {"xl/worksheets/sheet1.xml", bytes}});
+    if (!package.empty()) written_and_read_back(catalog_from_xlsx(package, options()));
+}
+
+void docx(std::string_view bytes) {
+    auto package = packed({{"word/document.xml", bytes}});
+    if (package.empty()) return;
+    written_and_read_back(catalog_from_docx(package, options()));
+    auto standard = options();  // and as a locality's standard
+    standard.as_standard = StandardIdentity{"fuzz-standard", "1", "fuzz.docx", ""};
+    written_and_read_back(catalog_from_docx(package, standard));
 }
 
 void html(std::string_view bytes) { written_and_read_back(catalog_from_html(bytes, options())); }

@@ -22,6 +22,9 @@ void xml(std::string_view bytes);
 void xlsx(std::string_view bytes);
 // The bytes as the first sheet of an otherwise valid workbook: the sheet's structure, not the zip.
 void xlsx_sheet(std::string_view bytes);
+// The bytes as word/document.xml of a Word document: its tables (merged cells), as a unit's catalog
+// and as a locality's standard.
+void docx(std::string_view bytes);
 // A web page of catalog tables.
 void html(std::string_view bytes);
 // CSV three ways: a catalog, a CMS ledger, a unit registry.
@@ -29,7 +32,7 @@ void csv(std::string_view bytes);
 // A 公开时限 text: parsed, and every clause's due date from a fixed day.
 void time_limit(std::string_view bytes);
 
-inline constexpr Named all[] = {{"xml", xml},   {"xlsx", xlsx}, {"xlsx_sheet", xlsx_sheet},
+inline constexpr Named all[] = {{"xml", xml},   {"xlsx", xlsx}, {"xlsx_sheet", xlsx_sheet}, {"docx", docx},
                                 {"html", html}, {"csv", csv},   {"time_limit", time_limit}};
 
 }  // namespace gkml::fuzz
