@@ -154,13 +154,13 @@ std::string report_html(const ReportInput& input) {
     html += R"(<h2 id="summary" class="first">汇总表</h2><p class="muted">按目录覆盖率从低到高排列；比例格悬停可见分子/分母，空白栏目、应更新未更新为事项个数。</p>)";
     html += R"(<table class="summary"><thead><tr><th>单位</th><th>代码</th><th>层级</th>)";
     for (const auto& figure : figure_info) html += "<th>" + std::string(figure.name_zh) + "</th>";
-    html += "<th>缺失事项</th><th>逾期记录</th><th>单项否决风险</th></tr></thead><tbody>";
+    html += "<th>缺失事项</th><th>待核实</th><th>逾期记录</th><th>单项否决风险</th></tr></thead><tbody>";
     for (const auto* u : units) {
         html += fmt::format(R"(<tr><td><a href="#u-{}">{}</a></td><td>{}</td><td>{}</td>)", escape_html(u->code), escape_html(u->name),
                             escape_html(u->code), level_zh(u->level));
         for (const auto& figure : figure_info) html += figure_cell(u->figures.*figure.ratio, figure);
-        html += fmt::format(R"(<td class="num">{}</td><td class="num">{}</td><td class="veto">{}</td></tr>)", u->missing.size(),
-                            u->late.size(), escape_html(veto_reasons(*u)));
+        html += fmt::format(R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="veto">{}</td></tr>)",
+                            u->missing.size(), u->to_verify.size(), u->late.size(), escape_html(veto_reasons(*u)));
     }
     html += "</tbody></table>\n" + legend(input.stale_days);
 
