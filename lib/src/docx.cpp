@@ -149,7 +149,9 @@ std::expected<std::vector<Grid>, Error> tables_from_docx(std::string_view bytes,
             auto first = text.find_first_not_of(" \t\n");
             if (first == std::string::npos) continue;
             text = text.substr(first, text.find_last_not_of(" \t\n") - first + 1);
-            if (title.empty()) title = text;
+            // The title is the first line, past a bare "附件1" above it.
+            bool attachment_mark = text.starts_with("附件") && text.size() <= std::string_view("附件12：").size();
+            if (title.empty() && !attachment_mark) title = text;
             heading = text;
             continue;
         }

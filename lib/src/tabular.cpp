@@ -1137,7 +1137,6 @@ struct GridReader {
     }
 };
 
-// The one place rows meet the standard: ids by match_items, the rest kept as local items.
 // "L-": a unit's own items. A locality's standard names its own after itself (L-230500-standard-20-1),
 // so that they never take the id of an item a unit adds on top of them.
 std::string local_prefix(const ImportOptions& options) {
@@ -1149,6 +1148,7 @@ std::string local_prefix(const ImportOptions& options) {
     return name.empty() ? "L-" : "L-" + name + "-";
 }
 
+// The one place rows meet the standard: ids by match_items, the rest kept as local items.
 void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions& options, Imported& result) {
     std::set<std::string> used;
     for (const auto& i : field.items) used.insert(i.id);
