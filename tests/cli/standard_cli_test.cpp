@@ -128,6 +128,16 @@ TEST_CASE("the worked city standard: through Word and back unchanged, set agains
     CHECK(township.exit_code == 1);
     CHECK(township.out.find("CONFLICT 18-018 item: changed by ours, removed by theirs") != std::string::npos);
 
+    // A township starting afresh from the city standard holds the city's items; a folder with both
+    // standards is ambiguous for init, and said so.
+    auto fresh = scratch("fresh.xml");
+    REQUIRE(run_gkml({"init", "--standard", city, "--unit", "230522203000", "--units", "examples/youyi/units.xml", "-o",
+                      fresh.string()}).exit_code == 0);
+    CHECK(slurp(fresh).find("based-on=\"" + city_id + "\"") != std::string::npos);
+    CHECK(slurp(fresh).find("<item id=\"L-230500-example-standard-21-1\"") != std::string::npos);
+    CHECK(slurp(fresh).find("<item id=\"18-018\"") == std::string::npos);
+    CHECK(run_gkml({"validate", "--standard", city_dir, fresh.string()}).exit_code == 0);
+
     // Audited: the 民政局 against the city standard (its two items counted), the others against the
     // national one, each as its catalog's based-on says; both standards in one folder.
     auto standards = scratch("standards");
@@ -139,6 +149,10 @@ TEST_CASE("the worked city standard: through Word and back unchanged, set agains
     for (const auto& entry : fs::directory_iterator(source("examples/youyi/catalogs")))
         if (entry.path().filename() != "230522-mzj.xml") fs::copy_file(entry.path(), catalogs / entry.path().filename());
     fs::copy_file(mzj, catalogs / "230522-mzj.xml");
+    auto ambiguous = run_gkml({"init", "--standard", standards.string(), "--unit", "230522203000", "--level", "township", "-o",
+                               scratch("no.xml").string()});
+    CHECK(ambiguous.exit_code == 3);
+    CHECK(ambiguous.err.find("个标准目录（") != std::string::npos);
     auto db = scratch("youyi.db").string();
     auto ingest = run_gkml({"ingest", "--db", db, "--standard", standards.string(), "--units", "examples/youyi/units.xml",
                             catalogs.string(), "examples/youyi/ledgers"});

@@ -92,7 +92,7 @@ void add_import(CLI::App& app, int& exit_code) {
     sub->add_option("in", args->in, "The file to read")->required();
     sub->add_option("--from", args->from, "xlsx, csv, html or docx (default: from the extension)")
         ->check(CLI::IsMember({"xlsx", "csv", "html", "docx"}));
-    sub->add_option("--standard", args->standard, "Folder of the standard catalogs rows are matched against");
+    sub->add_option("--standard", args->standard, "The standard rows are matched against: a folder of one standard catalog set, or a file");
     sub->add_option("--unit", args->unit, "The unit the catalog belongs to (statistical division code)");
     sub->add_option("--units", args->units, "Unit registry giving the unit's name and level");
     sub->add_option("--name", args->name, "The unit's name, without a registry");

@@ -10,11 +10,25 @@ namespace gkml::cli {
 
 std::expected<Catalog, Error> load_standard(const std::filesystem::path& folder) {
     auto dir = folder.empty() ? data_dir() / "catalogs" / "standard" : folder;
+    if (!std::filesystem::is_directory(dir)) {  // one file: a locality's standard
+        auto one = read_catalog(dir);
+        if (one && one->kind != CatalogKind::standard)
+            return std::unexpected(Error{ErrorKind::invalid_input, "这不是标准目录 / not a standard catalog", dir.string(), 0});
+        return one;
+    }
     auto sets = read_catalog_dir(dir);
     if (!sets) return std::unexpected(sets.error());
-    for (auto& set : *sets)
-        if (set.kind == CatalogKind::standard) return std::move(set);
-    return std::unexpected(Error{ErrorKind::invalid_input, "这个文件夹里没有标准目录 / no standard catalog in this folder", dir.string(), 0});
+    std::erase_if(*sets, [](const Catalog& c) { return c.kind != CatalogKind::standard; });
+    if (sets->size() == 1) return std::move(sets->front());
+    if (sets->empty())
+        return std::unexpected(Error{ErrorKind::invalid_input, "这个文件夹里没有标准目录 / no standard catalog in this folder", dir.string(), 0});
+    // The national standard and a city's in one folder: which one is meant is the user's to say.
+    std::string ids;
+    for (const auto& s : *sets) ids += (ids.empty() ? "" : "、") + s.id + " " + s.version;
+    return std::unexpected(Error{ErrorKind::usage,
+                                 "这个文件夹里有 " + std::to_string(sets->size()) + " 个标准目录（" + ids +
+                                     "）：用 --standard 指向其中一个的文件或文件夹 / the folder holds several standards: name one",
+                                 dir.string(), 0});
 }
 
 std::expected<UnitRef, Error> unit_of(const std::string& code, const std::filesystem::path& units,
@@ -68,7 +82,7 @@ int run_init(const InitArgs& args) {
 void add_init(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<InitArgs>();
     auto* sub = app.add_subcommand("init", "Start a unit's catalog from the standard (or a template), ready to fill in");
-    sub->add_option("--standard", args->standard, "Folder of the standard catalogs (default: the bundled standard)");
+    sub->add_option("--standard", args->standard, "The standard: a folder of one standard catalog set, or a file (default: the bundled standard)");
     sub->add_option("--template", args->template_, "Start from a pilot team's template instead of the standard");
     sub->add_option("--unit", args->unit, "The unit's statistical division code")->required();
     sub->add_option("--level", args->level, "city, county, township or village (required without --units)");

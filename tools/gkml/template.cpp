@@ -31,7 +31,7 @@ void add_template(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<TemplateArgs>();
     auto* sub = app.add_subcommand("template", "Turn a unit's finished catalog into a template other units can start from");
     sub->add_option("from", args->from, "The unit catalog")->required();
-    sub->add_option("--standard", args->standard, "Folder of the standard catalogs (default: the bundled standard)");
+    sub->add_option("--standard", args->standard, "The standard: a folder of one standard catalog set, or a file (default: the bundled standard)");
     sub->add_option("-o,--output", args->out, "The template to write")->required();
     sub->callback([args, &exit_code] { exit_code = run_template(*args); });
 }
