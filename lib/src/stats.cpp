@@ -17,14 +17,13 @@ std::vector<FieldStats> catalog_stats(const Catalog& catalog) {
             ++s.items;
             categories.insert(item.category);
             s.deprecated += item.status == ItemStatus::deprecated ? 1 : 0;
-            if (item.status == ItemStatus::active) {
-                s.with_evidence += item.evidence.seen.empty() ? 0 : 1;
-                s.reconstructed += item.evidence.reconstructed.empty() ? 0 : 1;
-            }
             if (item.time_limit) {
                 ++s.time_limits;
                 s.parsed += parse_time_limit(item.time_limit->text).parsed() ? 1 : 0;
             }
+            if (item.status != ItemStatus::active) continue;  // the rest: items in force
+            s.with_evidence += item.evidence.seen.empty() ? 0 : 1;
+            s.reconstructed += item.evidence.reconstructed.empty() ? 0 : 1;
             for (auto level : item.levels) ++s.levels[std::string(to_string(level))];
             if (item.mode) {
                 s.proactive += item.mode->proactive ? 1 : 0;

@@ -20,8 +20,8 @@ struct FieldStats {
     int parsed = 0;         // … whose text the parser understands
     int deprecated = 0;
     int active() const { return items - deprecated; }
-    std::map<std::string, int> levels;  // level → items
-    int proactive = 0;
+    std::map<std::string, int> levels;  // level → items in force
+    int proactive = 0;   // items in force, as levels
     int on_request = 0;
     bool operator==(const FieldStats&) const = default;
 };
