@@ -42,7 +42,8 @@ private:
     std::unordered_map<std::string_view, std::pair<const Field*, const Item*>> by_id_;
 };
 
-Ratio elements_listed(const Item& standard, const Item& unit) {
+// The ratios below also name what is missing, into `lacking` when given.
+Ratio elements_listed(const Item& standard, const Item& unit, std::vector<std::string>* lacking = nullptr) {
     auto required = standard.elements | std::views::filter([](const Element& e) { return e.mark == ElementMark::required; });
     bool none_marked = std::ranges::empty(required);
     Ratio out;
@@ -51,11 +52,12 @@ Ratio elements_listed(const Item& standard, const Item& unit) {
         ++out.den;
         auto wanted = normalized_name(e.text);
         if (std::ranges::any_of(unit.elements, [&](const Element& u) { return normalized_name(u.text) == wanted; })) ++out.num;
+        else if (lacking) lacking->push_back(e.text);
     }
     return out;
 }
 
-Ratio channels_present(const Item& standard, const Item& unit) {
+Ratio channels_present(const Item& standard, const Item& unit, std::vector<std::string>* lacking = nullptr) {
     Ratio out;
     for (const auto& c : standard.channels) {
         if (!c.required) continue;
@@ -64,6 +66,7 @@ Ratio channels_present(const Item& standard, const Item& unit) {
                 return u.code == c.code && (c.code != ChannelCode::other || normalized_name(u.text) == normalized_name(c.text));
             }))
             ++out.num;
+        else if (lacking) lacking->push_back(c.code == ChannelCode::other ? c.text : std::string(label_zh(c.code)));
     }
     return out;
 }
@@ -268,7 +271,13 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
             auto present = channels_present(s, *u);
             figures.elements += listed;
             figures.channels += present;
-            if (listed.num < listed.den || present.num < present.den) out.incomplete.push_back(ref_of(s, field));
+            if (listed.num < listed.den || present.num < present.den) {
+                out.incomplete.push_back(ref_of(s, field));
+                std::vector<std::string> elements, channels;
+                elements_listed(s, *u, &elements);
+                channels_present(s, *u, &channels);
+                out.lacking.push_back({std::move(elements), std::move(channels)});
+            }
             const auto& item_records = by_item[s.id];
             const TimeLimit* limit = u->time_limit ? &*u->time_limit : s.time_limit ? &*s.time_limit : nullptr;
             const auto& mode = u->mode ? u->mode : s.mode;
@@ -470,6 +479,9 @@ std::string coverage_to_json(const CoverageReport& report) {
         unit["missing"] = ids(u.missing);
         unit["to_verify"] = ids(u.to_verify);
         unit["incomplete"] = ids(u.incomplete);
+        unit["lacking"] = nlohmann::ordered_json::array();
+        for (std::size_t i = 0; i < u.incomplete.size() && i < u.lacking.size(); ++i)
+            unit["lacking"].push_back({{"item", u.incomplete[i].id}, {"elements", u.lacking[i].elements}, {"channels", u.lacking[i].channels}});
         unit["blank_items"] = ids(u.blank);
         unit["not_updated_items"] = nlohmann::ordered_json::array();
         for (const auto& n : u.not_updated)

@@ -29,3 +29,15 @@ PY
 fields=$(grep -c '<field code=' "$root/catalogs/fields.xml")
 cp "$work/report.html" "$artifacts/report.html"
 node "$here/report.mjs" "$work/report.html" "$work/units.txt" "$fields" "$artifacts/report.png"
+
+# The 整改通知 of one township, as the office prints it: a screenshot and the A4 PDF kept.
+"$gkml" rectify --db "$work/county.db" --unit 230522203000 --issuer "友谊县政务公开办" -o "$work/notice.html" 2>/dev/null
+cp "$work/notice.html" "$artifacts/notice.html"
+chromium --headless --no-sandbox --disable-gpu --no-first-run --window-size=1400,1000 \
+  --screenshot="$artifacts/notice.png" "file://$work/notice.html" >/dev/null 2>&1
+chromium --headless --no-sandbox --disable-gpu --no-first-run --no-pdf-header-footer \
+  --print-to-pdf="$artifacts/notice.pdf" "file://$work/notice.html" >/dev/null 2>&1
+[ -s "$artifacts/notice.png" ] || { echo "FAILED: no screenshot of the 整改通知"; exit 1; }
+[ -s "$artifacts/notice.pdf" ] || { echo "FAILED: the 整改通知 did not print"; exit 1; }
+grep -q '/Type /Page' "$artifacts/notice.pdf" || { echo "FAILED: the printed 整改通知 has no page"; exit 1; }
+echo "整改通知: $artifacts/notice.png, $artifacts/notice.pdf"

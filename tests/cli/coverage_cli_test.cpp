@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <fstream>
+#include <regex>
+#include <sstream>
 #include <set>
 
 #include "run.hpp"
@@ -260,4 +263,77 @@ TEST_CASE("the worked county: the year-end round restates the mid-year one, and 
         INFO(figure);
         CHECK(history[1][figure] == alone["units"][0][figure]);
     }
+}
+
+TEST_CASE("a township's 整改清单 lists exactly the findings of its coverage, as a workbook LibreOffice opens and as a notice",
+          "[cli][rectify]") {
+    Workspace ws;
+    const std::string county = "examples/youyi/";
+    REQUIRE(run_gkml({"ingest", "--db", ws.db, "--units", county + "units.xml", county + "catalogs", county + "ledgers"}).exit_code == 0);
+    auto json = nlohmann::json::parse(run_gkml({"coverage", "--db", ws.db, "--unit", "230522203000", "--format", "json"}).out);
+    REQUIRE(json["units"].size() == 1);
+    const auto& unit = json["units"][0];
+    // What the coverage names, as (类别, 事项编号) pairs, in its order.
+    std::vector<std::pair<std::string, std::string>> expected;
+    for (const auto& id : unit["missing"]) expected.emplace_back("缺失事项", id);
+    for (const auto& id : unit["incomplete"]) expected.emplace_back("要素渠道不全", id);
+    for (const auto& id : unit["blank_items"]) expected.emplace_back("空白栏目", id);
+    for (const auto& n : unit["not_updated_items"]) expected.emplace_back("应更新未更新", n["item"]);
+    for (const auto& l : unit["late"]) expected.emplace_back("逾期公开", l["item"]);
+    for (const auto& id : unit["to_verify"]) expected.emplace_back("待核实", id);
+    REQUIRE(expected.size() > 20);
+
+    auto page = (ws.dir / "jsx.html").string();
+    auto run = run_gkml({"rectify", "--db", ws.db, "--unit", "230522203000", "--issuer", "友谊县政务公开办", "-o", page});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    auto html = gkml::test::slurp(page);
+    std::vector<std::pair<std::string, std::string>> listed;
+    std::regex row(R"(<tr><td class="n">\d+</td><td>([^<]*)</td><td class="n">([^<]*)</td>)");
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), row); it != std::sregex_iterator(); ++it)
+        listed.emplace_back((*it)[1], (*it)[2]);
+    CHECK(listed == expected);
+    CHECK(html.find("整改单位：建设乡（230522203000）") != std::string::npos);
+    CHECK(html.find("友谊县政务公开办") != std::string::npos);
+    CHECK(html.find("缺少必选公开渠道：") != std::string::npos);  // an incomplete item says what it lacks
+    CHECK(html.find("@page{size:A4 landscape") != std::string::npos);
+
+    auto book = (ws.dir / "jsx.xlsx").string();
+    REQUIRE(run_gkml({"rectify", "--db", ws.db, "--unit", "230522203000", "-o", book}).exit_code == 0);
+    if (std::system("command -v libreoffice >/dev/null 2>&1") != 0) {
+        WARN("libreoffice is not installed: the workbook check is skipped");
+        return;
+    }
+    auto dir = ws.dir / "lo";
+    // CSV of the first sheet in UTF-8 (filter options: comma, double quote, code 76).
+    std::string command = "libreoffice --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76' --outdir " +
+                          gkml::test::quote(dir.string()) + " " + gkml::test::quote(book) + " >/dev/null 2>&1";
+    REQUIRE(std::system(command.c_str()) == 0);
+    std::ifstream csv(dir / "jsx.csv");
+    std::vector<std::pair<std::string, std::string>> in_sheet;
+    for (std::string line; std::getline(csv, line);) {
+        std::vector<std::string> cells;
+        std::stringstream split(line);
+        for (std::string cell; std::getline(split, cell, ',');) cells.push_back(cell);
+        if (cells.size() > 2 && !cells[0].empty() && std::isdigit(static_cast<unsigned char>(cells[0][0])))
+            in_sheet.emplace_back(cells[1], cells[2]);
+    }
+    CHECK(in_sheet == expected);
+}
+
+TEST_CASE("the county's 整改清单: a sheet or a page per unit, and a bad output name is a usage error", "[cli][rectify]") {
+    Workspace ws;
+    REQUIRE(run_gkml({"ingest", "--db", ws.db, "--units", "examples/youyi/units.xml", "examples/youyi/catalogs",
+                      "examples/youyi/ledgers"}).exit_code == 0);
+    auto page = (ws.dir / "county.html").string();
+    auto run = run_gkml({"rectify", "--db", ws.db, "-o", page, "--within", "15", "--date", "2026-01-05"});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    auto html = gkml::test::slurp(page);
+    std::regex notice(R"(<section class="notice" id="u-)");
+    CHECK(std::distance(std::sregex_iterator(html.begin(), html.end(), notice), std::sregex_iterator()) == 18);
+    CHECK(html.find("请于 2026-01-26 前完成整改") != std::string::npos);  // 15 working days after 5 January
+    CHECK(run.err.find("18 个单位") != std::string::npos);
+    CHECK(run_gkml({"rectify", "--db", ws.db, "-o", (ws.dir / "x.pdf").string()}).exit_code == 3);
+    CHECK(run_gkml({"rectify", "--db", ws.db, "--date", "05/01/2026", "-o", page}).exit_code == 3);
 }

@@ -37,6 +37,7 @@ void add_ingest(CLI::App& app, int& exit_code);
 void add_coverage(CLI::App& app, int& exit_code);
 void add_history(CLI::App& app, int& exit_code);
 void add_report(CLI::App& app, int& exit_code);
+void add_rectify(CLI::App& app, int& exit_code);
 void add_init(CLI::App& app, int& exit_code);
 void add_import(CLI::App& app, int& exit_code);
 void add_export(CLI::App& app, int& exit_code);

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     gkml::cli::add_coverage(app, exit_code);
     gkml::cli::add_history(app, exit_code);
     gkml::cli::add_report(app, exit_code);
+    gkml::cli::add_rectify(app, exit_code);
     gkml::cli::add_init(app, exit_code);
     gkml::cli::add_import(app, exit_code);
     gkml::cli::add_export(app, exit_code);

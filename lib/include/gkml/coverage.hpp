@@ -120,6 +120,13 @@ struct NotUpdated {
     bool operator==(const NotUpdated&) const = default;
 };
 
+// What a held item lacks of its standard item: required 要素 and required channels, by name.
+struct Lacking {
+    std::vector<std::string> elements;
+    std::vector<std::string> channels;
+    bool operator==(const Lacking&) const = default;
+};
+
 struct UnitCoverage {
     std::string code;
     std::string name;
@@ -129,6 +136,7 @@ struct UnitCoverage {
     std::vector<FieldFigures> fields;  // by code
     std::vector<ItemRef> missing;      // applicable, neither held nor justified not-applicable
     std::vector<ItemRef> incomplete;   // held, lacking a required 要素 or channel of the standard item
+    std::vector<Lacking> lacking;      // for each of `incomplete`, what it lacks
     std::vector<ItemRef> blank;        // held, proactive, nothing published by the period's end
     std::vector<NotUpdated> not_updated;
     VetoRisk veto;
