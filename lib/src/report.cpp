@@ -165,15 +165,28 @@ std::string report_html(const ReportInput& input) {
     html += "</tbody></table>\n" + legend(input.stale_days);
 
     html += R"(<h2 id="heat">领域热力图</h2><p class="muted">每格为该单位在该领域的目录覆盖率；灰色表示该单位在该领域无适用事项或已说明未涉及。</p>)";
+    // A field no unit has anything to count in (not kept at these levels) gets no column: said once.
+    std::vector<FieldEntry> shown_fields, idle_fields;
+    for (const auto& f : input.fields) {
+        bool counted = std::ranges::any_of(cov.units, [&](const UnitCoverage& u) {
+            return std::ranges::any_of(u.fields, [&](const FieldFigures& ff) { return ff.code == f.code && ff.figures.catalog.den > 0; });
+        });
+        (counted ? shown_fields : idle_fields).push_back(f);
+    }
+    if (!idle_fields.empty()) {
+        std::string names;
+        for (const auto& f : idle_fields) names += (names.empty() ? "" : "、") + f.code + " " + f.name;
+        html += R"(<p class="muted">以下领域在这些单位中没有适用事项，不列入热力图：)" + escape_html(names) + "。</p>";
+    }
     html += R"(<table class="heat"><thead><tr><th>单位</th>)";
-    for (const auto& f : input.fields)
+    for (const auto& f : shown_fields)
         html += fmt::format(R"(<th class="f" title="{}">{} {}</th>)", escape_html(f.name), escape_html(f.code), escape_html(f.name));
     html += "</tr></thead><tbody>";
     for (const auto* u : units) {
         std::map<std::string, const Figures*> by_field;
         for (const auto& ff : u->fields) by_field[ff.code] = &ff.figures;
         html += "<tr><th>" + escape_html(u->name) + "</th>";
-        for (const auto& f : input.fields) {
+        for (const auto& f : shown_fields) {
             auto it = by_field.find(f.code);
             Ratio r = it == by_field.end() ? Ratio{} : it->second->catalog;
             html += fmt::format(R"(<td class="cell{}" data-unit="{}" data-field="{}" style="background:{}" title="{} · {} {}">{}</td>)",

@@ -29,8 +29,13 @@ for (const [code, name] of units) {
   check((await page.locator(`section#u-${code}`).count()) === 1, `a section for ${code} ${name}`);
   check((await page.locator(`table.summary >> text=${name}`).count()) >= 1, `${name} in the summary table`);
 }
+// A column per field some unit counts in; the others are named once above the map.
+const columns = await page.locator("table.heat th.f").count();
+const idle = await page.locator("p:has-text('不列入热力图')").count();
+const idleNamed = idle ? (await page.locator("p:has-text('不列入热力图')").innerText()).split("、").length : 0;
+check(columns + idleNamed === Number(fieldCount), `heat map: ${columns} field columns and ${idleNamed} fields named apart, of ${fieldCount}`);
 const cells = await page.locator("table.heat td[data-unit][data-field]").count();
-check(cells === units.length * Number(fieldCount), `heat map: ${cells} cells for ${units.length} units × ${fieldCount} fields`);
+check(cells === units.length * columns, `heat map: ${cells} cells for ${units.length} units × ${columns} fields`);
 check((await page.locator("svg.trend").count()) === 1, "the trend chart is drawn");
 const box = await page.locator("table.heat").boundingBox();
 check(box !== null && box.width > 300 && box.height > 100, "the heat map has a visible size");

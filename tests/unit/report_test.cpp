@@ -26,6 +26,8 @@ gkml::ReportInput sample() {
     auto good = township("230522100000", "友谊镇", 10, 10);
     auto poor = township("230522203000", "建设乡", 4, 10);
     poor.missing.push_back({"20-007", "20", "特困人员救助供养", "审核信息"});
+    poor.fields.push_back({"21", {}});
+    poor.fields.back().figures.catalog = {1, 2};
     poor.to_verify.push_back({"20-012", "20", "临时救助", "推定的事项"});
     poor.late.push_back({"20-003", "政策法规文件", std::chrono::year{2025} / 1 / 24, std::chrono::year{2025} / 3 / 14,
                          std::chrono::year{2025} / 2 / 28});
@@ -39,7 +41,8 @@ gkml::ReportInput sample() {
     input.coverage.total = good.figures;
     input.coverage.total += poor.figures;
     input.fields = {{"20", "shehuijiuzhu", "社会救助", "Social assistance", {}, {}, {}, {}},
-                    {"21", "yanglaofuwu", "养老服务", "Elderly care", {}, {}, {}, {}}};
+                    {"21", "yanglaofuwu", "养老服务", "Elderly care", {}, {}, {}, {}},
+                    {"22", "hujiguanli", "户籍管理", "Household registration", {}, {}, {}, {}}};
     input.trend = {{"2025-06-30", input.coverage.total}, {"2025-12-31", input.coverage.total}};
     return input;
 }
@@ -63,6 +66,9 @@ TEST_CASE("the heat map has one cell per unit and field, grey where nothing appl
     auto cells = std::distance(std::sregex_iterator(html.begin(), html.end(), cell), std::sregex_iterator());
     CHECK(cells == 2 * 2);
     CHECK(html.find(R"(class="cell na" data-unit="230522100000" data-field="21")") != std::string::npos);
+    // A field no unit counts in gets no column, and is named once.
+    CHECK(html.find(R"(data-field="22")") == std::string::npos);
+    CHECK(html.find("以下领域在这些单位中没有适用事项，不列入热力图：22 户籍管理。") != std::string::npos);
 }
 
 TEST_CASE("the report is one self-contained page: no script, no link, no remote address", "[report]") {
