@@ -62,9 +62,19 @@ th{background:#f1f4f7;font-weight:600}td.num{text-align:right;white-space:nowrap
 ul.items{margin:4px 0 10px;padding-left:22px}ul.items li{margin:1px 0}
 nav a{margin-right:10px;white-space:nowrap}.veto{color:var(--accent)}.card.veto b{color:var(--accent)}
 .summary td:nth-child(3){white-space:nowrap}dl.legend{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:13px;margin:4px 0 14px}dl.legend dt{font-weight:600}dl.legend dd{margin:0}
-@page{size:A4 landscape;margin:12mm}
-@media print{body{padding:0;font-size:11px}nav,.noprint{display:none}h2{page-break-before:always}h2.first{page-break-before:avoid}
-.summary{font-size:10px}.summary th,.summary td{padding:1px 4px}}
+.print-only{display:none}
+@page{size:A4 landscape;margin:10mm 10mm 12mm;@bottom-center{content:"第 " counter(page) " 页，共 " counter(pages) " 页";font-size:9px;color:#5b6675}}
+@media print{body{padding:0;font-size:10px;line-height:1.4}nav,.noprint,.screen-only{display:none}.print-only{display:revert}
+header.cover{break-after:page;padding-top:45mm;text-align:center}header.cover h1{font-size:28px}header.cover .cards{justify-content:center;margin-top:18mm}
+header.cover p.issuer{margin-top:25mm;font-size:14px}
+h2{break-before:page;margin-top:0}h2.first{break-before:avoid}h2#units{display:none}
+.summary{font-size:10px}.summary th,.summary td{padding:1px 4px}dl.legend{font-size:9px}
+.heat{font-size:9px}.heat th{white-space:nowrap;padding:1px 4px}.heat td{width:auto;min-width:30px;font-size:9px;padding:1px}
+.heat th.f{writing-mode:horizontal-tb;height:auto;padding:1px}.heat th.f .fname{display:none}
+section.unit{break-before:page;page-break-inside:auto;font-size:9px;line-height:1.35}section.unit h3{margin:0 0 2px}
+section.unit p{margin:3px 0 1px}section.unit table{font-size:9px;margin:2px 0 4px}
+section.unit th,section.unit td{padding:1px 4px}
+ul.items{padding:0;margin:0 0 6px}ul.items li{display:inline}ul.items li::after{content:"；"}ul.items li:last-child::after{content:""}}
 )";
 
 std::string trend_svg(const std::vector<TrendPoint>& trend) {
@@ -134,7 +144,7 @@ std::string report_html(const ReportInput& input) {
     std::string html = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
     html += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
     html += "<title>" + escape_html(input.title) + "</title><style>" + std::string(style) + "</style></head><body>\n";
-    html += "<h1>" + escape_html(input.title) + "</h1>";
+    html += R"(<header class="cover"><h1>)" + escape_html(input.title) + "</h1>";
     html += fmt::format(R"(<p class="muted">统计期间 {}（{} 至 {}）· 数据截至 {} · 判断日 {} · 共 {} 个单位</p>)",
                         escape_html(cov.period.label), format_date(cov.period.from), format_date(cov.period.to), escape_html(input.as_of),
                         format_date(cov.judged_on), cov.units.size());
@@ -149,7 +159,9 @@ std::string report_html(const ReportInput& input) {
     }
     html += fmt::format(R"(<div class="card veto"><span class="muted">单项否决风险</span><b>{} 个单位</b><span class="muted">共 {} 个</span></div>)",
                         cov.at_risk, cov.units.size());
-    html += "</div>\n";
+    html += "</div>";
+    html += R"(<p class="print-only issuer">)" + escape_html(input.issuer) + (input.issuer.empty() ? "" : "<br>") + escape_html(input.as_of) +
+            "</p></header>\n";
 
     html += R"(<h2 id="summary" class="first">汇总表</h2><p class="muted">按目录覆盖率从低到高排列；比例格悬停可见分子/分母，空白栏目、应更新未更新为事项个数。</p>)";
     html += R"(<table class="summary"><thead><tr><th>单位</th><th>代码</th><th>层级</th>)";
@@ -180,7 +192,8 @@ std::string report_html(const ReportInput& input) {
     }
     html += R"(<table class="heat"><thead><tr><th>单位</th>)";
     for (const auto& f : shown_fields)
-        html += fmt::format(R"(<th class="f" title="{}">{} {}</th>)", escape_html(f.name), escape_html(f.code), escape_html(f.name));
+        html += fmt::format(R"(<th class="f" title="{}">{}<span class="fname"> {}</span></th>)", escape_html(f.name), escape_html(f.code),
+                            escape_html(f.name));
     html += "</tr></thead><tbody>";
     for (const auto* u : units) {
         std::map<std::string, const Figures*> by_field;
@@ -208,7 +221,13 @@ std::string report_html(const ReportInput& input) {
         html += fmt::format(R"(<section class="unit" id="u-{}"><h3>{} <span class="muted">{} · {}</span></h3>)", escape_html(u->code),
                             escape_html(u->name), escape_html(u->code), level_zh(u->level));
         if (u->veto.any()) html += R"(<p class="veto"><b>单项否决风险：</b>)" + escape_html(veto_reasons(*u)) + "</p>";
-        html += "<table><thead><tr><th>领域</th>";
+        // On paper the unit's totals (the heat map has the fields); on screen every field.
+        html += R"(<table class="print-only"><thead><tr>)";
+        for (const auto& figure : figure_info) html += "<th>" + std::string(figure.name_zh) + "</th>";
+        html += "</tr></thead><tbody><tr>";
+        for (const auto& figure : figure_info) html += figure_cell(u->figures.*figure.ratio, figure);
+        html += "</tr></tbody></table>";
+        html += R"(<table class="screen-only"><thead><tr><th>领域</th>)";
         for (const auto& figure : figure_info) html += "<th>" + std::string(figure.name_zh) + "</th>";
         html += "</tr></thead><tbody>";
         for (const auto& ff : u->fields) {
@@ -229,7 +248,12 @@ std::string report_html(const ReportInput& input) {
             html += fmt::format("<p><b>空白栏目：截至期末无公开记录的事项（{}）</b></p>", u->blank.size()) + item_list(u->blank);
         if (!u->not_updated.empty()) {
             html += fmt::format("<p><b>应更新未更新的事项（{}）</b></p>", u->not_updated.size());
-            html += "<table><thead><tr><th>事项</th><th>最近公开</th><th>应有此日以后的公开</th><th>依据</th></tr></thead><tbody>";
+            html += R"(<ul class="items print-only">)";
+            for (const auto& n : u->not_updated)
+                html += fmt::format("<li><code>{}</code> {}：最近 {}，应有 {} 以后的公开（{}）</li>", escape_html(n.item.id),
+                                    escape_html(n.item.name), format_date(n.newest), format_date(n.since), label_zh(n.rule));
+            html += "</ul>";
+            html += R"(<table class="screen-only"><thead><tr><th>事项</th><th>最近公开</th><th>应有此日以后的公开</th><th>依据</th></tr></thead><tbody>)";
             for (const auto& n : u->not_updated)
                 html += fmt::format(R"(<tr><td><code>{}</code> {} · {}</td><td>{}</td><td>{}</td><td>{}</td></tr>)", escape_html(n.item.id),
                                     escape_html(n.item.category), escape_html(n.item.name), format_date(n.newest),
@@ -238,7 +262,20 @@ std::string report_html(const ReportInput& input) {
         }
         if (!u->late.empty()) {
             html += fmt::format("<p><b>逾期公开的记录（{}）</b></p>", u->late.size());
-            html += "<table><thead><tr><th>事项</th><th>名称</th><th>信息形成</th><th>应公开日期</th><th>实际公开</th><th>逾期天数</th></tr></thead><tbody>";
+            // On paper by item: how often, and the longest delay (gkml rectify lists every record).
+            std::vector<std::pair<const LateRecord*, std::pair<int, long>>> by_item;
+            for (const auto& l : u->late) {
+                long days = (std::chrono::sys_days(l.published) - std::chrono::sys_days(l.due)).count();
+                if (by_item.empty() || by_item.back().first->item != l.item) by_item.push_back({&l, {0, 0}});
+                ++by_item.back().second.first;
+                by_item.back().second.second = std::max(by_item.back().second.second, days);
+            }
+            html += R"(<ul class="items print-only">)";
+            for (const auto& [first, counts] : by_item)
+                html += fmt::format("<li><code>{}</code> {}：{} 次，最长逾期 {} 天</li>", escape_html(first->item), escape_html(first->name),
+                                    counts.first, counts.second);
+            html += "</ul>";
+            html += R"(<table class="screen-only"><thead><tr><th>事项</th><th>名称</th><th>信息形成</th><th>应公开日期</th><th>实际公开</th><th>逾期天数</th></tr></thead><tbody>)";
             for (const auto& l : u->late)
                 html += fmt::format(R"(<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
                                     escape_html(l.item), escape_html(l.name), format_date(l.formed), format_date(l.due), format_date(l.published),

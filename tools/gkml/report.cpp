@@ -13,6 +13,7 @@ struct ReportArgs {
     AuditArgs audit;
     std::filesystem::path out;
     std::string title;
+    std::string issuer;
 };
 
 // One trend point per ingest run: consecutive snapshots with the same label, or unlabelled ones taken
@@ -48,6 +49,7 @@ int run_report(const ReportArgs& args) {
     ReportInput input;
     input.title = args.title.empty() ? default_title(audit->registry, audit->units) : args.title;
     input.stale_days = audit->options.stale_days;
+    input.issuer = args.issuer;
     input.coverage = roll_up(audit->options.period, std::move(*now), audit->registry);
     input.coverage.standards = standards_used(input.coverage.units, audit->standards, audit->options);
     input.fields = std::move(*fields);
@@ -83,6 +85,7 @@ void add_report(CLI::App& app, int& exit_code) {
     add_audit_options(*sub, args->audit);
     sub->add_option("-o,--output", args->out, "The HTML file to write")->required();
     sub->add_option("--title", args->title, "The page title (default: from the county in the unit registry)");
+    sub->add_option("--issuer", args->issuer, "The issuing office, on the printed cover (e.g. 友谊县政务公开办)");
     sub->callback([args, &exit_code] { exit_code = run_report(*args); });
 }
 

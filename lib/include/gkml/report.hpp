@@ -20,6 +20,7 @@ struct TrendPoint {
 struct ReportInput {
     std::string title;       // e.g. 友谊县基层政务公开标准目录落实情况
     std::string as_of;       // the date the figures hold for; printed, never "now", so runs give the same bytes
+    std::string issuer;      // the office that issues it, on the printed cover (e.g. 友谊县政务公开办)
     CoverageReport coverage;
     std::vector<FieldEntry> fields;  // the registry: column heads of the heat map
     std::vector<TrendPoint> trend;   // oldest first
