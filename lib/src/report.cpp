@@ -163,14 +163,35 @@ std::string report_html(const ReportInput& input) {
     html += R"(<p class="print-only issuer">)" + escape_html(input.issuer) + (input.issuer.empty() ? "" : "<br>") + escape_html(input.as_of) +
             "</p></header>\n";
 
-    html += R"(<h2 id="summary" class="first">汇总表</h2><p class="muted">按目录覆盖率从低到高排列；比例格悬停可见分子/分母，空白栏目、应更新未更新为事项个数。</p>)";
-    html += R"(<table class="summary"><thead><tr><th>单位</th><th>代码</th><th>层级</th>)";
-    for (const auto& figure : figure_info) html += "<th>" + std::string(figure.name_zh) + "</th>";
+    html += R"(<h2 id="summary" class="first">汇总表</h2><p class="muted">按目录覆盖率从低到高排列；排名按目录覆盖率从高到低；“与全县比”为目录覆盖率高于（+）或低于（−）全县合计的百分点；比例格悬停可见分子/分母，空白栏目、应更新未更新为事项个数。</p>)";
+    // 排名: by catalog coverage, best first (ties share a rank); 与全县比: points above or below the total's rate.
+    std::map<std::string, int> rank;
+    {
+        std::vector<const UnitCoverage*> best(units.rbegin(), units.rend());
+        std::ranges::stable_sort(best, std::greater<>{}, [](const UnitCoverage* u) { return u->figures.catalog.value().value_or(-1.0); });
+        for (std::size_t i = 0; i < best.size(); ++i)
+            rank[best[i]->code] = i > 0 && best[i]->figures.catalog.value() == best[i - 1]->figures.catalog.value()
+                                      ? rank[best[i - 1]->code] : static_cast<int>(i + 1);
+    }
+    const auto county_rate = cov.total.catalog.value();
+    auto gap = [&](const UnitCoverage& u) -> std::string {
+        auto v = u.figures.catalog.value();
+        if (!v || !county_rate) return "—";
+        return fmt::format("{:+.1f}", (*v - *county_rate) * 100);
+    };
+    html += R"(<table class="summary"><thead><tr><th>排名</th><th>单位</th><th>代码</th><th>层级</th>)";
+    for (const auto& figure : figure_info) {
+        html += "<th>" + std::string(figure.name_zh) + "</th>";
+        if (figure.ratio == &Figures::catalog) html += "<th>与全县比</th>";
+    }
     html += "<th>缺失事项</th><th>待核实</th><th>逾期记录</th><th>单项否决风险</th></tr></thead><tbody>";
     for (const auto* u : units) {
-        html += fmt::format(R"(<tr><td><a href="#u-{}">{}</a></td><td>{}</td><td>{}</td>)", escape_html(u->code), escape_html(u->name),
-                            escape_html(u->code), level_zh(u->level));
-        for (const auto& figure : figure_info) html += figure_cell(u->figures.*figure.ratio, figure);
+        html += fmt::format(R"(<tr><td class="num">{}</td><td><a href="#u-{}">{}</a></td><td>{}</td><td>{}</td>)", rank[u->code],
+                            escape_html(u->code), escape_html(u->name), escape_html(u->code), level_zh(u->level));
+        for (const auto& figure : figure_info) {
+            html += figure_cell(u->figures.*figure.ratio, figure);
+            if (figure.ratio == &Figures::catalog) html += R"(<td class="num">)" + gap(*u) + "</td>";
+        }
         html += fmt::format(R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="veto">{}</td></tr>)",
                             u->missing.size(), u->to_verify.size(), u->late.size(), escape_html(veto_reasons(*u)));
     }

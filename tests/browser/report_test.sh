@@ -53,7 +53,8 @@ pdftotext "$artifacts/report.pdf" "$work/all.txt"  # to a file: grep -q would cu
 grep -q "第 1 页，共 $pages 页" "$work/all.txt" || { echo "FAILED: no page numbers"; exit 1; }
 pdftotext -f 1 -l 1 "$artifacts/report.pdf" "$work/cover.txt"
 grep -q '友谊县政务公开办' "$work/cover.txt" || { echo "FAILED: the cover lacks the issuing office"; exit 1; }
-echo "printed report: $pages pages for $units_count units ($artifacts/report.pdf)"
+pdftoppm -f 1 -l 5 -r 60 -png "$artifacts/report.pdf" "$artifacts/printed"  # the first printed pages, as images
+echo "printed report: $pages pages for $units_count units ($artifacts/report.pdf, $artifacts/printed-*.png)"
 
 # The 整改通知 of one township, as the office prints it: a screenshot and the A4 PDF kept.
 "$gkml" rectify --db "$work/county.db" --unit 230522203000 --issuer "友谊县政务公开办" -o "$work/notice.html" 2>/dev/null

@@ -58,6 +58,10 @@ TEST_CASE("the report puts the unit that needs chasing first, with what it misse
     CHECK(html.find("20-007") != std::string::npos);
     CHECK(html.find("2025-02-28") != std::string::npos);  // the due date of the late record
     CHECK(html.find(">40.0%<") != std::string::npos);
+    // 建设乡 ranks 2nd of 2 by catalog coverage, 30 points under the county's 14/20 = 70 %.
+    CHECK(html.find(R"(<tr><td class="num">2</td><td><a href="#u-230522203000">建设乡</a>)") != std::string::npos);
+    CHECK(html.find(R"(<td class="num">-30.0</td>)") != std::string::npos);
+    CHECK(html.find(R"(<td class="num">+30.0</td>)") != std::string::npos);
 }
 
 TEST_CASE("the heat map has one cell per unit and field, grey where nothing applies", "[report]") {
