@@ -31,6 +31,10 @@ struct Audit {
 
 void add_audit_options(CLI::App& sub, AuditArgs& args);
 
+// The county (a county-level government, not a department) above the units asked about: it names
+// the report and the 整改清单.
+const Unit* county_of(const std::vector<Unit>& registry, const std::vector<Unit>& units);
+
 std::expected<Audit, Error> open_audit(const AuditArgs& args);
 
 }  // namespace gkml::cli

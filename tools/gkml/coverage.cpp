@@ -23,6 +23,13 @@ void add_audit_options(CLI::App& sub, AuditArgs& args) {
                  "lacks are listed as 待核实 and counted nowhere");
 }
 
+const Unit* county_of(const std::vector<Unit>& registry, const std::vector<Unit>& units) {
+    for (const auto& u : units)
+        for (const auto* above : lineage(registry, u.code))
+            if (above->level == Level::county && above->fields.empty()) return above;
+    return nullptr;
+}
+
 std::expected<Audit, Error> open_audit(const AuditArgs& args) {
     // Read-only: no write lock, nothing written. A database an older gkml made is migrated first.
     auto store = Store::open_read_only(args.db);

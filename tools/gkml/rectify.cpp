@@ -16,13 +16,6 @@ struct RectifyArgs {
     int within = 20;
 };
 
-const Unit* county_of(const std::vector<Unit>& registry, const std::vector<Unit>& units) {
-    for (const auto& u : units)
-        for (const auto* above : lineage(registry, u.code))
-            if (above->level == Level::county && above->fields.empty()) return above;
-    return nullptr;
-}
-
 int run_rectify(const RectifyArgs& args) {
     auto extension = args.out.extension().string();
     if (extension != ".xlsx" && extension != ".html" && extension != ".htm")

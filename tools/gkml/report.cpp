@@ -32,10 +32,8 @@ std::vector<std::pair<std::string, std::int64_t>> ingest_runs(const std::vector<
 
 std::string default_title(const std::vector<Unit>& registry, const std::vector<Unit>& units) {
     if (units.size() == 1) return units.front().name + "基层政务公开标准目录落实情况";  // --unit of one unit: its page
-    for (const auto& u : units)
-        for (const auto* above : lineage(registry, u.code))
-            if (above->level == Level::county && above->fields.empty()) return above->name + "基层政务公开标准目录落实情况";
-    return "基层政务公开标准目录落实情况";
+    const Unit* county = county_of(registry, units);
+    return (county ? county->name : std::string()) + "基层政务公开标准目录落实情况";
 }
 
 int run_report(const ReportArgs& args) {
