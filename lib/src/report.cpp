@@ -58,7 +58,8 @@ th{background:#f1f4f7;font-weight:600}td.num{text-align:right;white-space:nowrap
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:14px 0}.card{border:1px solid var(--line);border-radius:6px;padding:8px 14px;min-width:130px}
 .card b{display:block;font-size:22px}.heat td{width:44px;text-align:center;font-size:12px;padding:3px 2px}
 .heat th.f{writing-mode:vertical-rl;font-size:12px;font-weight:500;height:120px;padding:4px 2px}
-.heat td.na{background:#e8e8e8;color:#888}.unit{page-break-inside:avoid}
+.heat td.na{background:#e8e8e8;color:#888}svg.units,svg.trend{max-width:100%;height:auto}
+.charts{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}.charts figure{margin:0;flex:1 1 480px;max-width:800px}.unit{page-break-inside:avoid}
 ul.items{margin:4px 0 10px;padding-left:22px}ul.items li{margin:1px 0}
 nav a{margin-right:10px;white-space:nowrap}.veto{color:var(--accent)}.card.veto b{color:var(--accent)}
 .summary td:nth-child(3){white-space:nowrap}dl.legend{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:13px;margin:4px 0 14px}dl.legend dt{font-weight:600}dl.legend dd{margin:0}
@@ -68,6 +69,7 @@ nav a{margin-right:10px;white-space:nowrap}.veto{color:var(--accent)}.card.veto 
 header.cover{break-after:page;padding-top:45mm;text-align:center}header.cover h1{font-size:28px}header.cover .cards{justify-content:center;margin-top:18mm}
 header.cover p.issuer{margin-top:25mm;font-size:14px}
 h2{break-before:page;margin-top:0}h2.first{break-before:avoid}h2#units{display:none}
+.charts{flex-wrap:nowrap}.charts figure{flex:1 1 50%}
 .summary{font-size:10px}.summary th,.summary td{padding:1px 4px}dl.legend{font-size:9px}
 .heat{font-size:9px}.heat th{white-space:nowrap;padding:1px 4px}.heat td{width:auto;min-width:30px;font-size:9px;padding:1px}
 .heat th.f{writing-mode:horizontal-tb;height:auto;padding:1px}.heat th.f .fname{display:none}
@@ -114,6 +116,41 @@ std::string trend_svg(const std::vector<TrendPoint>& trend) {
         svg += fmt::format(R"(<rect x="{}" y="{:.1f}" width="12" height="12" fill="{}"/>)", left + plot_w + 16, ly - 10, colours[s]);
         svg += fmt::format(R"(<text x="{}" y="{:.1f}" font-size="12" fill="#1d2733">{}</text>)", left + plot_w + 34, ly,
                            rates[s]->name_zh);
+    }
+    return svg + "</svg>";
+}
+
+// A bar per unit, best first: its catalog coverage, the county's rate as a dashed line; bars under the
+// county's rate dark, the others light, and every value written out, so that grey print reads alike.
+std::string units_svg(const std::vector<const UnitCoverage*>& worst_first, std::optional<double> county) {
+    const int label_w = 190, bar_w = 520, row_h = 17, top = 22, width = label_w + bar_w + 70;
+    const int height = top + row_h * static_cast<int>(worst_first.size()) + 10;
+    std::string svg = fmt::format(
+        R"(<svg class="units" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="各单位目录覆盖率与全县比">)",
+        width, height, width, height);
+    for (int p = 0; p <= 100; p += 25)
+        svg += fmt::format(R"(<text x="{:.1f}" y="12" font-size="10" text-anchor="middle" fill="#5b6675">{}%</text>)",
+                           label_w + bar_w * p / 100.0, p);
+    int row = 0;
+    for (auto it = worst_first.rbegin(); it != worst_first.rend(); ++it, ++row) {
+        const auto& u = **it;
+        auto v = u.figures.catalog.value();
+        double y = top + row_h * row;
+        svg += fmt::format(R"(<text x="{}" y="{:.1f}" font-size="11" text-anchor="end" fill="#1d2733">{}</text>)", label_w - 6,
+                           y + 12, escape_html(u.name));
+        if (!v) continue;
+        bool under = county && *v < *county;
+        svg += fmt::format(R"(<rect x="{}" y="{:.1f}" width="{:.1f}" height="{}" fill="{}" stroke="#333" stroke-width="0.5"/>)", label_w,
+                           y + 2, bar_w * *v, row_h - 5, under ? "#555" : "#c8c8c8");
+        svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" font-size="10" fill="#1d2733">{}</text>)", label_w + bar_w * *v + 4, y + 12,
+                           percent(u.figures.catalog));
+    }
+    if (county) {
+        double x = label_w + bar_w * *county;
+        svg += fmt::format(R"(<line x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}" stroke="#b2202a" stroke-width="1.5" stroke-dasharray="5 3"/>)", x,
+                           top - 4, x, height - 6);
+        svg += fmt::format(R"(<text x="{:.1f}" y="{}" font-size="10" fill="#b2202a">全县 {:.1f}%</text>)", x + 4, top - 8 + 2,
+                           *county * 100);
     }
     return svg + "</svg>";
 }
@@ -231,11 +268,14 @@ std::string report_html(const ReportInput& input) {
     }
     html += "</tbody></table>\n";
 
-    html += R"(<h2 id="trend">变化趋势</h2>)";
+    html += R"(<h2 id="trend">变化趋势与单位对比</h2><div class="charts"><figure>)";
     if (input.trend.empty())
         html += R"(<p class="muted">尚无历史快照。</p>)";
     else
         html += trend_svg(input.trend);
+    html += R"(<figcaption class="muted">各项比率在每次导入后的全县合计。</figcaption></figure><figure>)" +
+            units_svg(units, cov.total.catalog.value()) +
+            R"(<figcaption class="muted">各单位目录覆盖率：深色低于全县合计，虚线为全县合计。</figcaption></figure></div>)";
 
     html += R"(<h2 id="units">各单位情况</h2>)";
     for (const auto* u : units) {

@@ -37,6 +37,7 @@ check(columns + idleNamed === Number(fieldCount), `heat map: ${columns} field co
 const cells = await page.locator("table.heat td[data-unit][data-field]").count();
 check(cells === units.length * columns, `heat map: ${cells} cells for ${units.length} units × ${columns} fields`);
 check((await page.locator("svg.trend").count()) === 1, "the trend chart is drawn");
+check((await page.locator("svg.units rect").count()) === units.length, "a bar per unit in the comparison chart");
 const box = await page.locator("table.heat").boundingBox();
 check(box !== null && box.width > 300 && box.height > 100, "the heat map has a visible size");
 check(errors.length === 0, `no console errors: ${errors.join(" | ")}`);

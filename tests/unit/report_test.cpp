@@ -62,6 +62,9 @@ TEST_CASE("the report puts the unit that needs chasing first, with what it misse
     CHECK(html.find(R"(<tr><td class="num">2</td><td><a href="#u-230522203000">建设乡</a>)") != std::string::npos);
     CHECK(html.find(R"(<td class="num">-30.0</td>)") != std::string::npos);
     CHECK(html.find(R"(<td class="num">+30.0</td>)") != std::string::npos);
+    // The comparison chart: a bar per unit, the county's rate dashed.
+    CHECK(html.find(R"(<svg class="units")") != std::string::npos);
+    CHECK(html.find("全县 70.0%") != std::string::npos);
 }
 
 TEST_CASE("the heat map has one cell per unit and field, grey where nothing applies", "[report]") {
