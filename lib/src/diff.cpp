@@ -166,6 +166,33 @@ std::vector<std::string> column_members(const Item& item, Column c) {
     }
 }
 
+std::string member_zh(Column c, std::string_view member) {
+    switch (c) {
+        case Column::levels:
+            if (auto level = level_from(member)) return std::string(label_zh(*level));
+            return std::string(member);
+        case Column::channels: {  // code[: text][ [required]]
+            std::string_view rest = member;
+            bool required = rest.ends_with(" [required]");
+            if (required) rest.remove_suffix(std::string_view(" [required]").size());
+            auto colon = rest.find(": ");
+            auto code = channel_code_from(rest.substr(0, colon));
+            if (!code) return std::string(member);
+            std::string out = colon == std::string_view::npos ? std::string(label_zh(*code)) : std::string(rest.substr(colon + 2));
+            return out + (required ? "（必选）" : "");
+        }
+        case Column::audience:
+            if (member == "public") return "全社会";
+            if (member.starts_with("specific")) return "特定群体" + (member.size() > 10 ? "：" + std::string(member.substr(10)) : "");
+            return std::string(member);
+        case Column::mode:
+            if (member == "proactive") return "主动";
+            if (member == "on-request") return "依申请";
+            return std::string(member);
+        default: return std::string(member);
+    }
+}
+
 bool same_column(const Item& a, const Item& b, Column c) {
     if (is_set_column(c)) return as_set(column_members(a, c)) == as_set(column_members(b, c));
     if (column_text(a, c) != column_text(b, c)) return false;

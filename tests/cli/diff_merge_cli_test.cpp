@@ -54,6 +54,23 @@ TEST_CASE("diff --format html is one self-contained page", "[cli][diff]") {
     CHECK(run.exit_code == 1);
     CHECK(run.out.starts_with("<!DOCTYPE html>"));
     CHECK(run.out.find("<ins>（申请条件和流程）</ins>") != std::string::npos);
+    // Grouped by field, with Chinese words for enumerated members; the title names both catalogs.
+    CHECK(run.out.find("<h3>20 社会救助（") != std::string::npos);
+    CHECK(run.out.find("<h3>21 养老服务（") != std::string::npos);
+    CHECK(run.out.find("<ins>乡级</ins>") != std::string::npos);
+    CHECK(run.out.find("<ins>两微一端</ins>") != std::string::npos);
+    CHECK(run.out.find("[required]") == std::string::npos);
+    CHECK(run.out.find("weibo-wechat-app") == std::string::npos);
+    CHECK(run.out.find("<tr><td>版本</td>") != std::string::npos);
+    // A time limit whose number changed is shown replaced whole, not digit by digit.
+    auto edited = scratch("v1-5days.xml");
+    auto text = slurp(gkml::test::source(v1));
+    auto at = text.find("10个工作日");
+    REQUIRE(at != std::string::npos);
+    std::ofstream(edited) << text.substr(0, at) << "5个工作日" << text.substr(at + std::string("10个工作日").size());
+    auto days = run_gkml({"diff", "--format", "html", v1, edited.string()}).out;
+    CHECK(days.find("10个工作日内</del> → <ins>") != std::string::npos);
+    CHECK(days.find("<del>1</del>") == std::string::npos);
     CHECK(run.out.find("src=") == std::string::npos);
     CHECK(run.out.find("href=") == std::string::npos);
 }

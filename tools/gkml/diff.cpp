@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <unordered_map>
@@ -149,8 +150,10 @@ std::string to_text(const CatalogDiff& diff, const Catalog& old_catalog, const C
 std::string to_html(const CatalogDiff& diff, const Catalog& old_catalog, const Catalog& new_catalog) {
     const Titles old_titles(old_catalog), new_titles(new_catalog);
     std::ostringstream out;
-    auto title = escape_html(old_catalog.meta.title + " " + old_catalog.version + " → " + new_catalog.meta.title + " " +
-                             new_catalog.version);
+    // A catalog of many fields (a standard's folder) is named by its id: its title is one field's.
+    const bool one_field = old_catalog.fields.size() == 1 && new_catalog.fields.size() == 1;
+    auto name_of = [&](const Catalog& c) { return (one_field ? c.meta.title : c.id) + " " + c.version; };
+    auto title = escape_html(name_of(old_catalog) + " → " + name_of(new_catalog));
     out << "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>" << title
         << "</title>\n<style>\n"
         << "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%;margin-bottom:2em}"
@@ -160,35 +163,68 @@ std::string to_html(const CatalogDiff& diff, const Catalog& old_catalog, const C
         << "</style>\n</head>\n<body>\n<h1>目录差异 " << title << "</h1>\n";
     if (!diff.header.empty()) {
         out << "<h2>目录信息</h2>\n<table>\n<tr><th>项</th><th>原</th><th>新</th></tr>\n";
+        // The header's names as the workbook's cover sheet words them.
+        static const std::map<std::string, std::string> names{
+            {"id", "目录编号"}, {"version", "版本"}, {"kind", "目录类型"}, {"based-on", "依据标准"}, {"based-on-version", "依据标准版本"},
+            {"title", "标题"}, {"issuer", "发布机构"}, {"document-number", "文号"}, {"date", "日期"}, {"unit", "单位"}, {"source", "来源"}};
+        auto name_zh = [&](const std::string& what) {
+            if (auto it = names.find(what); it != names.end()) return it->second;
+            auto slash = what.find('/');  // 20/name, 20/not-applicable
+            if (slash != std::string::npos)
+                return "领域 " + what.substr(0, slash) + (what.substr(slash + 1) == "name" ? " 名称" : " 未涉及理由");
+            return what;
+        };
         for (const auto& h : diff.header)
-            out << "<tr><td>" << escape_html(h.what) << "</td><td>" << escape_html(h.old_text) << "</td><td>"
+            out << "<tr><td>" << escape_html(name_zh(h.what)) << "</td><td>" << escape_html(h.old_text) << "</td><td>"
                 << escape_html(h.new_text) << "</td></tr>\n";
         out << "</table>\n";
     }
-    out << "<h2>事项</h2>\n<table>\n<tr><th>编号</th><th>变化</th><th>事项</th><th>内容</th></tr>\n";
-    for (const auto& change : diff.items) {
-        const char* kind = change.kind == ChangeKind::added ? "added" : change.kind == ChangeKind::removed ? "removed" : "changed";
-        const char* kind_zh = change.kind == ChangeKind::added ? "新增" : change.kind == ChangeKind::removed ? "删除" : "修改";
-        const auto& titles = change.kind == ChangeKind::removed ? old_titles : new_titles;
-        out << "<tr class=\"" << kind << "\"><td>" << escape_html(change.id) << "</td><td class=\"kind\">" << kind_zh;
-        if (change.deprecated) out << "<br>已废止";
-        if (change.moved()) out << "<br>领域 " << escape_html(change.old_field) << " → " << escape_html(change.new_field);
-        if (change.id != change.old_id) out << "<br>原编号 " << escape_html(change.old_id);
-        out << "</td><td>" << escape_html(titles(change.id)) << "</td><td>";
-        for (const auto& c : change.columns) {
-            out << "<b>" << label_zh(c.column) << "</b>：";
-            for (const auto& p : c.pieces) {
-                if (p.kind == TextPiece::same) out << escape_html(p.text);
-                if (p.kind == TextPiece::removed) out << "<del>" << escape_html(p.text) << "</del>";
-                if (p.kind == TextPiece::added) out << "<ins>" << escape_html(p.text) << "</ins>";
+    // Items by field, each field its own table.
+    std::map<std::string, std::vector<const ItemChange*>> by_field;
+    for (const auto& change : diff.items) by_field[change.new_field.empty() ? change.old_field : change.new_field].push_back(&change);
+    out << "<h2>事项</h2>\n";
+    for (const auto& [code, changes] : by_field) {
+        const Field* field = new_catalog.find_field(code) ? new_catalog.find_field(code) : old_catalog.find_field(code);
+        out << "<h3>" << escape_html(code + " " + (field ? field->name : "")) << "（" << changes.size() << " 项）</h3>\n";
+        out << "<table>\n<tr><th>编号</th><th>变化</th><th>事项</th><th>内容</th></tr>\n";
+        for (const auto* changed : changes) {
+            const auto& change = *changed;
+            const char* kind = change.kind == ChangeKind::added ? "added" : change.kind == ChangeKind::removed ? "removed" : "changed";
+            const char* kind_zh = change.kind == ChangeKind::added ? "新增" : change.kind == ChangeKind::removed ? "删除" : "修改";
+            const auto& titles = change.kind == ChangeKind::removed ? old_titles : new_titles;
+            out << "<tr class=\"" << kind << "\"><td>" << escape_html(change.id) << "</td><td class=\"kind\">" << kind_zh;
+            if (change.deprecated) out << "<br>已废止";
+            if (change.moved()) out << "<br>领域 " << escape_html(change.old_field) << " → " << escape_html(change.new_field);
+            if (change.id != change.old_id) out << "<br>原编号 " << escape_html(change.old_id);
+            out << "</td><td>" << escape_html(titles(change.id)) << "</td><td>";
+            for (const auto& c : change.columns) {
+                out << "<b>" << label_zh(c.column) << "</b>：";
+                // Replaced whole where a character diff would not read: a short text with figures in it
+                // (about 40 characters: 10 → 5, not 1~~0~~5) or texts that keep little in common.
+                std::size_t kept = 0;
+                for (const auto& p : c.pieces) kept += p.kind == TextPiece::same ? p.text.size() : 0;
+                auto has_digit = [](const std::string& s) { return s.find_first_of("0123456789") != std::string::npos; };
+                const bool short_figures = std::max(c.old_text.size(), c.new_text.size()) <= 120 && (has_digit(c.old_text) || has_digit(c.new_text));
+                const bool little_kept = kept * 3 < std::min(c.old_text.size(), c.new_text.size());
+                if (!is_set_column(c.column) && (short_figures || little_kept)) {
+                    if (!c.old_text.empty()) out << "<del>" << escape_html(c.old_text) << "</del>";
+                    if (!c.old_text.empty() && !c.new_text.empty()) out << " → ";
+                    if (!c.new_text.empty()) out << "<ins>" << escape_html(c.new_text) << "</ins>";
+                } else {
+                    for (const auto& p : c.pieces) {
+                        if (p.kind == TextPiece::same) out << escape_html(p.text);
+                        if (p.kind == TextPiece::removed) out << "<del>" << escape_html(p.text) << "</del>";
+                        if (p.kind == TextPiece::added) out << "<ins>" << escape_html(p.text) << "</ins>";
+                    }
+                }
+                for (const auto& m : c.removed) out << " <del>" << escape_html(member_zh(c.column, m)) << "</del>";
+                for (const auto& m : c.added) out << " <ins>" << escape_html(member_zh(c.column, m)) << "</ins>";
+                out << "<br>\n";
             }
-            for (const auto& m : c.removed) out << " <del>" << escape_html(m) << "</del>";
-            for (const auto& m : c.added) out << " <ins>" << escape_html(m) << "</ins>";
-            out << "<br>\n";
+            out << "</td></tr>\n";
         }
-        out << "</td></tr>\n";
+        out << "</table>\n";
     }
-    out << "</table>\n";
     if (!diff.names_compared) out << "<p>没有可用编号的事项太多，只把规范化后名称完全相同的配成对，其余列为新增和删除。</p>\n";
     if (!diff.ambiguous.empty())
         out << "<p>" << diff.ambiguous.size() << " 个事项有多个同样接近的匹配，未配对，请人工核对。</p>\n";

@@ -28,6 +28,8 @@ std::string_view label_zh(Column);   // 公开时限 …
 bool is_set_column(Column);
 std::string column_text(const Item&, Column);
 std::vector<std::string> column_members(const Item&, Column);  // each member written as one line of text
+// A member as an officer reads it: 政府网站（必选）, 县级, 全社会, 依申请 …; other members as they are.
+std::string member_zh(Column, std::string_view member);
 bool same_column(const Item& a, const Item& b, Column);
 
 // Copies one column of `from` into `to`.
