@@ -1,5 +1,7 @@
 #include "gkml/html.hpp"
 
+#include <fmt/format.h>
+
 #include <gumbo.h>
 
 #include <algorithm>
@@ -221,6 +223,8 @@ constexpr std::string_view style = R"(@page { size: A4 landscape; margin: 10mm; 
 body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 10pt; margin: 0 auto; max-width: 287mm; }
 h1 { font-family: "SimHei", "Heiti SC", "Noto Sans CJK SC", sans-serif; font-size: 16pt; text-align: center; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 6mm; }
+table.items { table-layout: fixed; font-size: 9pt; }
+table.items td { overflow-wrap: anywhere; }
 caption { font-family: "SimHei", "Heiti SC", sans-serif; font-size: 13pt; font-weight: bold; padding: 2mm; }
 th, td { border: 1px solid #000; padding: 2px 4px; vertical-align: top; }
 th { background: #e8e8e8; text-align: center; vertical-align: middle; }
@@ -266,16 +270,48 @@ std::expected<Imported, Error> catalog_from_html(std::string_view bytes, const I
     return imported;
 }
 
+// How wide a column prints, relative to the others (A4 landscape): names and codes whole on a line,
+// the long texts wider, a tick column just wide enough for its √.
+int column_weight(Column c) {
+    switch (c) {
+        case Column::seq: return 3;
+        case Column::id: return 6;
+        case Column::category: return 7;
+        case Column::name: return 9;
+        case Column::elements: return 14;
+        case Column::basis: return 15;
+        case Column::time_limit: return 10;
+        case Column::subject: return 7;
+        case Column::channels: return 11;
+        case Column::note: case Column::evidence: return 9;
+        case Column::not_applicable: case Column::anchor: case Column::column_kind: case Column::status: return 5;
+        default: return is_tick_column(c) ? 3 : 6;
+    }
+}
+
 std::string catalog_to_html(const Catalog& catalog) {
     std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
                       escape_html(catalog.meta.title, true) + "</title>\n<style>\n" + std::string{style} + "</style>\n</head>\n<body>\n";
     out += "<h1>" + escape_html(catalog.meta.title, true) + "</h1>\n<table class=\"meta\">\n";
-    for (const auto& [label, value] : meta_rows(catalog))
+    // The fields in one row, a line each (the import reads the lines back).
+    std::string fields;
+    for (const auto& [label, value] : meta_rows(catalog)) {
+        if (label == "领域") {
+            fields += (fields.empty() ? "" : "\n") + value;
+            continue;
+        }
         out += "<tr><td>" + escape_html(label, true) + "</td><td>" + escape_html(value, true) + "</td></tr>\n";
+    }
+    if (!fields.empty()) out += "<tr><td>领域</td><td>" + escape_html(fields, true) + "</td></tr>\n";
     out += "</table>\n";
     auto columns = columns_of(catalog, false);
     for (const auto& field : catalog.fields) {
-        out += "<table>\n<caption>" + escape_html(field.code + " " + field.name, true) + "</caption>\n<thead>\n<tr>";
+        out += "<table class=\"items\">\n<caption>" + escape_html(field.code + " " + field.name, true) + "</caption>\n<colgroup>";
+        int total = 0;
+        for (const auto& c : columns) total += column_weight(c.column);
+        for (const auto& c : columns)
+            out += fmt::format("<col style=\"width:{:.1f}%\">", 100.0 * column_weight(c.column) / std::max(1, total));
+        out += "</colgroup>\n<thead>\n<tr>";
         std::string second;
         for (std::size_t c = 0; c < columns.size();) {
             const auto& head = columns[c];

@@ -645,16 +645,23 @@ Catalog catalog_from_meta(const std::vector<MetaRow>& meta) {
             c.meta.sources.push_back({value.substr(0, space), space == std::string::npos ? "" : value.substr(space + 1)});
         } else if (label == "说明") c.meta.note = value;
         else if (label == "领域") {
-            Field f;
-            auto space = value.find(' ');
-            f.code = value.substr(0, space);
-            f.name = space == std::string::npos ? "" : value.substr(space + 1);
-            if (auto open = f.name.find(not_applicable_field); open != std::string::npos && f.name.ends_with("）")) {
-                f.not_applicable = NotApplicable{f.name.substr(open + not_applicable_field.size(),
-                                                               f.name.size() - open - not_applicable_field.size() - "）"sv.size())};
-                f.name.resize(open);
+            // One field a row (workbook, CSV), or all of them a line each in one cell (a page).
+            for (std::size_t start = 0; start <= value.size();) {
+                auto end = std::min(value.find('\n', start), value.size());
+                auto line = trim(std::string_view(value).substr(start, end - start));
+                start = end + 1;
+                if (line.empty()) continue;
+                Field f;
+                auto space = line.find(' ');
+                f.code = line.substr(0, space);
+                f.name = space == std::string::npos ? "" : line.substr(space + 1);
+                if (auto open = f.name.find(not_applicable_field); open != std::string::npos && f.name.ends_with("）")) {
+                    f.not_applicable = NotApplicable{f.name.substr(open + not_applicable_field.size(),
+                                                                   f.name.size() - open - not_applicable_field.size() - "）"sv.size())};
+                    f.name.resize(open);
+                }
+                c.fields.push_back(std::move(f));
             }
-            c.fields.push_back(std::move(f));
         }
     }
     if (has_unit) c.meta.unit = unit;
