@@ -42,8 +42,8 @@ private:
     std::unordered_map<std::string_view, std::pair<const Field*, const Item*>> by_id_;
 };
 
-// The ratios below also name what is missing, into `lacking` when given.
-Ratio elements_listed(const Item& standard, const Item& unit, std::vector<std::string>* lacking = nullptr) {
+// The ratios below also name what is missing, into `lacking`.
+Ratio elements_listed(const Item& standard, const Item& unit, std::vector<std::string>& lacking) {
     auto required = standard.elements | std::views::filter([](const Element& e) { return e.mark == ElementMark::required; });
     bool none_marked = std::ranges::empty(required);
     Ratio out;
@@ -52,12 +52,12 @@ Ratio elements_listed(const Item& standard, const Item& unit, std::vector<std::s
         ++out.den;
         auto wanted = normalized_name(e.text);
         if (std::ranges::any_of(unit.elements, [&](const Element& u) { return normalized_name(u.text) == wanted; })) ++out.num;
-        else if (lacking) lacking->push_back(e.text);
+        else lacking.push_back(e.text);
     }
     return out;
 }
 
-Ratio channels_present(const Item& standard, const Item& unit, std::vector<std::string>* lacking = nullptr) {
+Ratio channels_present(const Item& standard, const Item& unit, std::vector<std::string>& lacking) {
     Ratio out;
     for (const auto& c : standard.channels) {
         if (!c.required) continue;
@@ -66,7 +66,7 @@ Ratio channels_present(const Item& standard, const Item& unit, std::vector<std::
                 return u.code == c.code && (c.code != ChannelCode::other || normalized_name(u.text) == normalized_name(c.text));
             }))
             ++out.num;
-        else if (lacking) lacking->push_back(c.code == ChannelCode::other ? c.text : std::string(label_zh(c.code)));
+        else lacking.push_back(c.code == ChannelCode::other ? c.text : std::string(label_zh(c.code)));
     }
     return out;
 }
@@ -267,16 +267,14 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
                 continue;
             }
             ++figures.catalog.num;
-            auto listed = elements_listed(s, *u);
-            auto present = channels_present(s, *u);
+            Lacking lacks;
+            auto listed = elements_listed(s, *u, lacks.elements);
+            auto present = channels_present(s, *u, lacks.channels);
             figures.elements += listed;
             figures.channels += present;
             if (listed.num < listed.den || present.num < present.den) {
                 out.incomplete.push_back(ref_of(s, field));
-                std::vector<std::string> elements, channels;
-                elements_listed(s, *u, &elements);
-                channels_present(s, *u, &channels);
-                out.lacking.push_back({std::move(elements), std::move(channels)});
+                out.lacking.push_back(std::move(lacks));
             }
             const auto& item_records = by_item[s.id];
             const TimeLimit* limit = u->time_limit ? &*u->time_limit : s.time_limit ? &*s.time_limit : nullptr;
