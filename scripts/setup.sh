@@ -10,5 +10,6 @@ packages=(g++ cmake ninja-build pkg-config libpugixml-dev libxml2-dev libxml2-ut
           libxlsxwriter-dev libzip-dev libgumbo-dev)
 bash scripts/install.sh "${packages[@]}"
 
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# The developer build (CMakePresets.json "dev"): warnings are errors here, never in a user's build.
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGKML_WERROR=ON >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

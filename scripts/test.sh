@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh build
 # End-to-end: the county report in Debian's chromium (with fonts that have Chinese glyphs), and the
-# exported workbook converted by LibreOffice and read back; python3-docx writes the Word fixtures; poppler-utils reads the printed report.
-bash scripts/install.sh chromium fonts-noto-cjk libreoffice-calc-nogui python3-docx poppler-utils
+# exported workbook converted by LibreOffice and read back; python3-docx writes the Word fixtures; poppler-utils reads the printed report;
+# dpkg-dev and file let cpack compute the .deb's dependencies, man-db reads the installed manual page.
+bash scripts/install.sh chromium fonts-noto-cjk libreoffice-calc-nogui python3-docx poppler-utils dpkg-dev file man-db
 ctest --test-dir build --output-on-failure -j "$(nproc)"

@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "gkml/version.hpp"
+
 namespace gkml {
 
 namespace {
@@ -75,7 +77,7 @@ std::string diagnostics_to_sarif(const std::vector<Diagnostic>& diagnostics) {
         {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
         {"version", "2.1.0"},
         {"runs", nlohmann::ordered_json::array(
-                     {{{"tool", {{"driver", {{"name", "gkml"}, {"version", "0.1.0"}, {"rules", rule_list}}}}},
+                     {{{"tool", {{"driver", {{"name", "gkml"}, {"version", std::string(version)}, {"rules", rule_list}}}}},
                        {"results", results}}})}};
     return sarif.dump(2) + "\n";
 }

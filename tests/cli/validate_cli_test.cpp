@@ -106,6 +106,25 @@ TEST_CASE("missing paths and usage errors have their own exit codes", "[cli][val
     CHECK(run_gkml({"validate", "--format", "yaml", "catalogs/"}).exit_code == 3);
 }
 
+TEST_CASE("gkml help names a command's options, and a mistyped command is told what it may have meant", "[cli]") {
+    auto help = run_gkml({"help", "import"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("Usage: gkml import") != std::string::npos);
+    CHECK(help.out.find("--as-standard") != std::string::npos);
+    auto all = run_gkml({"help"});
+    CHECK(all.exit_code == 0);
+    CHECK(all.out.find("rectify") != std::string::npos);
+    CHECK(all.out.find("GKML_HOME") != std::string::npos);
+    auto typo = run_gkml({"imprt", "a.xlsx"});
+    CHECK(typo.exit_code == 3);
+    CHECK(typo.err.find("没有 imprt 这个命令") != std::string::npos);
+    CHECK(typo.err.find("gkml import") != std::string::npos);
+    CHECK(run_gkml({"cov"}).err.find("gkml coverage") != std::string::npos);  // the start of a command
+    auto unknown = run_gkml({"help", "serve"});
+    CHECK(unknown.exit_code == 3);
+    CHECK(unknown.err.find("没有 serve 这个命令") != std::string::npos);
+}
+
 TEST_CASE("hostile and broken files get a diagnostic, never a crash", "[cli][validate]") {
     auto dir = std::filesystem::temp_directory_path() / ("gkml-hostile-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);

@@ -12,10 +12,12 @@
 
 namespace gkml::cli {
 
-// Exit codes of DESIGN.md.
+// Exit codes of docs/design.md.
 enum Exit : int { ok = 0, differs = 1, invalid = 2, usage = 3, io = 4 };
 
-// Where the bundled data (catalogs/, xsd/) lives: $GKML_HOME, else the source tree it was built from.
+// Where the bundled data (catalogs/, xsd/) lives: $GKML_HOME, else share/gkml beside the installed
+// binary (bin/../share/gkml, wherever the package was unpacked), else the source tree a binary in a
+// build tree links to (gkml-data beside it).
 std::filesystem::path data_dir();
 
 // Prints an error the way every subcommand does and returns its exit code.

@@ -11,7 +11,15 @@ namespace gkml::cli {
 
 std::filesystem::path data_dir() {
     if (const char* home = std::getenv("GKML_HOME"); home && *home) return home;
-    return GKML_DATA_DIR;
+    std::error_code error;
+    auto program = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error) return std::filesystem::path("/usr") / "share" / "gkml";
+    auto beside = program.parent_path();
+    auto installed = (beside / GKML_DATA_FROM_BIN).lexically_normal();  // bin/gkml -> share/gkml
+    if (std::filesystem::exists(installed / "catalogs" / "fields.xml", error)) return installed;
+    auto build_tree = beside / "gkml-data";  // the link CMake puts beside a binary in its build tree
+    if (std::filesystem::exists(build_tree / "catalogs" / "fields.xml", error)) return build_tree;
+    return installed;  // absent: the first read names the path it looked for
 }
 
 int report(const Error& error) {

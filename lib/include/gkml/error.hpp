@@ -6,7 +6,7 @@
 
 namespace gkml {
 
-// What went wrong, in the terms the exit codes of DESIGN.md use.
+// What went wrong, in the terms the exit codes of docs/design.md use.
 enum class ErrorKind {
     invalid_input,  // exit 2: the user's file or text is wrong
     usage,          // exit 3: the request itself makes no sense
@@ -39,7 +39,7 @@ struct Diagnostic {
 
 std::string_view to_string(Severity);
 
-// Exit code of DESIGN.md for an error kind.
+// Exit code of docs/design.md for an error kind.
 int exit_code_of(ErrorKind);
 
 bool has_errors(const std::vector<Diagnostic>&);
