@@ -8,6 +8,7 @@
 #include "gkml/csv.hpp"
 #include "gkml/files.hpp"
 #include "gkml/xml.hpp"
+#include "screen.hpp"
 
 namespace gkml {
 
@@ -35,9 +36,14 @@ std::optional<std::optional<Level>> unit_level_from(std::string_view text) {
 }  // namespace
 
 std::expected<std::vector<Unit>, Error> parse_units_xml(std::string_view xml, std::string_view file) {
+    // The screen every XML reader applies (a DOCTYPE, a binary file, another encoding are refused).
+    if (auto refused = screen(xml, file))
+        return std::unexpected(invalid(refused->code + " " + refused->message_zh + " / " + refused->message_en, file, refused->line));
     pugi::xml_document doc;
     auto parsed = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!parsed) return std::unexpected(invalid(parsed.description(), file, 0));
+    if (root_of(xml).kind != DocumentKind::units)
+        return std::unexpected(invalid("GKML-E004 不是单位名册（根元素应为 urn:gkml:units:1 的 units） / not a unit registry", file, 0));
     std::vector<Unit> out;
     for (auto node : doc.document_element().children()) {
         if (std::string_view(node.name()) != "unit") continue;

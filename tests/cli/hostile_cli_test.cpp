@@ -168,6 +168,23 @@ TEST_CASE("format, diff and merge refuse a DOCTYPE as validate does, and leave t
     CHECK_FALSE(fs::exists(f.path("merged.xml")));
 }
 
+TEST_CASE("a unit registry given to init or import is screened like every XML file: a DOCTYPE or a catalog is refused",
+          "[cli][hostile]") {
+    Folder f;
+    auto doctype = f.write("units.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE units [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>\n"
+                                        "<units xmlns=\"urn:gkml:units:1\"><unit code=\"230522203000\" name=\"&x;\" level=\"township\"/></units>\n");
+    auto init = run_gkml({"init", "--units", doctype, "--unit", "230522203000", "-o", f.path("out.xml")}, bounds);
+    CHECK(init.exit_code == 2);
+    CHECK(init.err.find("GKML-E003") != std::string::npos);
+    CHECK_FALSE(fs::exists(f.path("out.xml")));
+    auto not_units = run_gkml({"init", "--units", "catalogs/standard/20-shehuijiuzhu.xml", "--unit", "230522203000", "-o",
+                               f.path("out.xml")}, bounds);
+    CHECK(not_units.exit_code == 2);
+    CHECK(not_units.err.find("不是单位名册") != std::string::npos);
+    CHECK(run_gkml({"init", "--units", "examples/youyi/units.xml", "--unit", "230522203000", "-o", f.path("out.xml")}, bounds)
+              .exit_code == 0);
+}
+
 TEST_CASE("a rewritten file keeps its permissions, a symlink stays a symlink, and a killed run's temp file is cleaned up",
           "[cli][hostile]") {
     Folder f;
