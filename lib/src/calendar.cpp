@@ -33,7 +33,6 @@ bool is_weekend(Date day) {
     return wd == std::chrono::Saturday || wd == std::chrono::Sunday;
 }
 
-Date shift(Date day, int n) { return Date{sys_days{day} + days{n}}; }
 
 const CalendarYear* find_year(int year, const Calendar& calendar) {
     if (calendar.years.empty()) return nullptr;
@@ -50,6 +49,46 @@ const CalendarDay* find_row(Date day, const CalendarYear& year) {
                                [](const CalendarDay& row, Date d) { return row.date < d; });
     return it != year.days.end() && it->date == day ? &*it : nullptr;
 }
+
+}  // namespace
+
+struct CalendarIndex {
+    sys_days first;                // 1 January of the first notice year
+    sys_days last;                 // 31 December of the last
+    std::vector<int> ordinal;      // [d - first]: the working days in [first, d]
+    std::vector<int> workday;      // [k - 1]: the k-th working day, as days since `first`
+};
+
+namespace {
+
+// Walks the covered days once. A day's kind is the row of its own year's notice, else (late
+// December) the next year's notice, else Monday to Friday.
+CalendarIndex index_of(const Calendar& calendar) {
+    CalendarIndex index;
+    index.first = sys_days{std::chrono::year{calendar.years.front().year} / std::chrono::January / 1};
+    index.last = sys_days{std::chrono::year{calendar.years.back().year} / std::chrono::December / 31};
+    int count = 0;
+    for (sys_days day = index.first; day <= index.last; day += days{1}) {
+        Date date{day};
+        const auto* own = find_year(static_cast<int>(date.year()), calendar);
+        const CalendarDay* row = find_row(date, *own);
+        if (!row && date.month() == std::chrono::December)
+            if (const auto* next = find_year(static_cast<int>(date.year()) + 1, calendar)) row = find_row(date, *next);
+        if (row ? row->kind == DayKind::workday : !is_weekend(date)) {
+            ++count;
+            index.workday.push_back(static_cast<int>((day - index.first).count()));
+        }
+        index.ordinal.push_back(count);
+    }
+    return index;
+}
+
+// The working days in [first, day] for a covered day or the day before the first.
+int ordinal_of(sys_days day, const CalendarIndex& index) {
+    return day < index.first ? 0 : index.ordinal[static_cast<std::size_t>((day - index.first).count())];
+}
+
+int year_of(sys_days day) { return static_cast<int>(Date{day}.year()); }
 
 int line_of(std::string_view text, std::ptrdiff_t offset) {
     if (offset < 0) return 0;
@@ -178,7 +217,9 @@ std::expected<Calendar, Error> make_calendar(std::vector<CalendarYear> years) {
         if (!std::ranges::is_sorted(year.days, {}, &CalendarDay::date))
             return std::unexpected(invalid("the days of " + std::to_string(year.year) + " are not in date order"));
     }
-    return Calendar{std::move(years)};
+    Calendar calendar{std::move(years), nullptr};
+    calendar.index = std::make_shared<const CalendarIndex>(index_of(calendar));
+    return calendar;
 }
 
 std::expected<Calendar, Error> load_calendar(const std::filesystem::path& dir) {
@@ -219,42 +260,37 @@ YearRange covered_years(const Calendar& calendar) {
 }
 
 std::expected<bool, Error> is_workday(Date day, const Calendar& calendar) {
-    int year = static_cast<int>(day.year());
-    const auto* own = find_year(year, calendar);
-    if (!own) return std::unexpected(not_covered(year, calendar));
-    const CalendarDay* row = find_row(day, *own);
-    if (!row && day.month() == std::chrono::December) {
-        if (const auto* next = find_year(year + 1, calendar)) row = find_row(day, *next);
-    }
-    if (row) return row->kind == DayKind::workday;
-    return !is_weekend(day);
+    const auto& index = *calendar.index;
+    sys_days d{day};
+    if (d < index.first || d > index.last) return std::unexpected(not_covered(static_cast<int>(day.year()), calendar));
+    return ordinal_of(d, index) != ordinal_of(d - days{1}, index);
 }
 
 std::expected<Date, Error> add_workdays(Date from, int n, const Calendar& calendar) {
-    int step = n < 0 ? -1 : 1;
-    int left = n < 0 ? -n : n;
-    Date day = from;
-    while (left > 0) {
-        day = shift(day, step);
-        auto working = is_workday(day, calendar);
-        if (!working) return std::unexpected(working.error());
-        if (*working) --left;
-    }
-    return day;
+    if (n == 0) return from;
+    const auto& index = *calendar.index;
+    sys_days start{from};
+    // The walk the count describes leaves the covered days: the first uncovered day it would step on.
+    if (n > 0 && (start + days{1} < index.first || start >= index.last)) return std::unexpected(not_covered(year_of(start + days{1}), calendar));
+    if (n < 0 && (start - days{1} > index.last || start <= index.first)) return std::unexpected(not_covered(year_of(start - days{1}), calendar));
+    // from's own ordinal counts from itself when it is a working day; "after" starts the day after.
+    int before = n > 0 ? ordinal_of(start, index) : ordinal_of(start - days{1}, index);
+    long target = static_cast<long>(before) + n + (n < 0 ? 1 : 0);  // the target's 1-based position among working days
+    if (target < 1) return std::unexpected(not_covered(year_of(index.first - days{1}), calendar));
+    if (target > static_cast<long>(index.workday.size())) return std::unexpected(not_covered(year_of(index.last + days{1}), calendar));
+    return Date{index.first + days{index.workday[static_cast<std::size_t>(target - 1)]}};
 }
 
 std::expected<int, Error> count_workdays(Date from, Date to, const Calendar& calendar) {
     // Forward: the days in (from, to]; backward: the days in [to, from), so add_workdays inverts it.
     int sign = to < from ? -1 : 1;
-    Date first = sign > 0 ? shift(from, 1) : to;
-    Date last = sign > 0 ? to : shift(from, -1);
-    int count = 0;
-    for (Date day = first; day <= last; day = shift(day, 1)) {
-        auto working = is_workday(day, calendar);
-        if (!working) return std::unexpected(working.error());
-        if (*working) ++count;
-    }
-    return sign * count;
+    sys_days first = sign > 0 ? sys_days{from} + days{1} : sys_days{to};
+    sys_days last = sign > 0 ? sys_days{to} : sys_days{from} - days{1};
+    if (first > last) return 0;
+    const auto& index = *calendar.index;
+    if (first < index.first) return std::unexpected(not_covered(year_of(first), calendar));
+    if (last > index.last) return std::unexpected(not_covered(year_of(index.last + days{1}), calendar));
+    return sign * (ordinal_of(last, index) - ordinal_of(first - days{1}, index));
 }
 
 std::expected<Date, Error> next_workday(Date day, const Calendar& calendar) { return add_workdays(day, 1, calendar); }

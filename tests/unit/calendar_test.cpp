@@ -179,6 +179,46 @@ TEST_CASE("N working days from any date in 2019–2026 land on a working day N w
     CHECK(checked > 8 * 365 * 7);
 }
 
+TEST_CASE("working days counted by lookup agree with a walk a day at a time, both ways and past the calendar's ends",
+          "[calendar]") {
+    auto calendar = bundled_calendar();
+    // The reference: step a day at a time, asking is_workday of each day; the first day outside the
+    // calendar is the error.
+    auto walk = [&](Date from, int n) -> std::expected<Date, Error> {
+        sys_days day{from};
+        for (int left = n < 0 ? -n : n; left > 0;) {
+            day += days{n < 0 ? -1 : 1};
+            auto w = is_workday(Date{day}, calendar);
+            if (!w) return std::unexpected(w.error());
+            if (*w) --left;
+        }
+        return Date{day};
+    };
+    int compared = 0, disagreed = 0;
+    for (sys_days day = sys_days{date("2018-12-01")}; day <= sys_days{date("2027-01-31")}; day += days{1}) {
+        for (int n : {-40, -20, -7, -1, 0, 1, 3, 20, 40}) {
+            auto fast = add_workdays(Date{day}, n, calendar);
+            auto slow = walk(Date{day}, n);
+            ++compared;
+            bool same = fast.has_value() == slow.has_value() &&
+                        (fast ? *fast == *slow : fast.error().message == slow.error().message);
+            if (!same) {
+                ++disagreed;
+                FAIL_CHECK(format_date(Date{day}) << " " << n << ": " << (fast ? format_date(*fast) : fast.error().message)
+                                                  << " / " << (slow ? format_date(*slow) : slow.error().message));
+            }
+            if (n > 0 && slow) {
+                auto count = count_workdays(Date{day}, *slow, calendar);
+                if (!count || *count != n) ++disagreed;
+            }
+        }
+    }
+    CHECK(disagreed == 0);
+    CHECK(compared > 9 * 365 * 8);
+    CHECK_THAT(count_workdays(date("2018-12-30"), date("2019-01-10"), calendar).error().message, Catch::Contains("2018"));
+    CHECK_THAT(count_workdays(date("2026-12-30"), date("2027-01-10"), calendar).error().message, Catch::Contains("2027"));
+}
+
 TEST_CASE("calendar files are checked when they are read", "[calendar]") {
     constexpr std::string_view header = R"(<?xml version="1.0" encoding="UTF-8"?>
 <calendar xmlns="urn:gkml:calendar:1" year="2025">

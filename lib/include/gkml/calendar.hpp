@@ -8,6 +8,7 @@
 #include <chrono>
 #include <expected>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,10 +50,15 @@ struct CalendarYear {
     bool operator==(const CalendarYear&) const = default;
 };
 
+// Every covered day's working-day ordinal, made once by make_calendar: is_workday, add_workdays and
+// count_workdays are then one or two array lookups instead of a walk a day at a time.
+struct CalendarIndex;
+
 // Consecutive notice years in ascending order; build one with make_calendar or load_calendar.
 struct Calendar {
     std::vector<CalendarYear> years;
-    bool operator==(const Calendar&) const = default;
+    std::shared_ptr<const CalendarIndex> index;  // derived from `years`
+    bool operator==(const Calendar& other) const { return years == other.years; }
 };
 
 struct YearRange {
