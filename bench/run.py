@@ -62,6 +62,8 @@ def main():
     ap.add_argument("--corpus", default="/tmp/gkml-corpus")
     ap.add_argument("--gkml", default=str(ROOT / "build" / "gkml"))
     ap.add_argument("--rawparse", default="", help="gkml-rawparse built with -DGKML_BUILD_BENCH=ON (optional)")
+    ap.add_argument("--peer", default="", help="the peer to compare with: ../shared/bench/peer_coverage.py (optional)")
+    ap.add_argument("--peer-jobs", type=int, default=2, help="the peer's worker processes for validate and ingest")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--only", default="", help="comma-separated benchmark names")
     ap.add_argument("--json", default="")
@@ -130,19 +132,39 @@ def main():
     if args.rawparse:
         benches.append(("pair-rawparse", "raw parse of the two diff inputs: pugixml",
                         f"{rp} -j 1 {c}/pair/ours.xml {c}/pair/theirs.xml", pair_bytes, pair_items, {0}, None))
+    if args.peer:
+        # The yardstick of issue 17: a script with lxml and sqlite3 (run with Debian's python3, which has
+        # python3-lxml), on as many processes as gkml has threads.
+        py = f"/usr/bin/python3 {shlex.quote(str(Path(args.peer).resolve()))}"
+        pdb = c / "peer.db"
+        cal = shlex.quote(str(ROOT / "catalogs" / "calendar"))
+        benches += [
+            ("peer-validate", f"peer: lxml XMLSchema, all files, {args.peer_jobs} processes",
+             f"{py} validate --xsd {xsd} -j {args.peer_jobs} {everything}", all_bytes, all_items, {0}, None),
+            ("peer-ingest", f"peer: lxml + sqlite3 ingest, all files, {args.peer_jobs} processes",
+             f"{py} ingest --db {pdb} --units {c}/units.xml --xsd {xsd} -j {args.peer_jobs} {c}/catalogs {c}/ledgers",
+             all_bytes, all_items, {0}, lambda: [p.unlink() for p in c.glob("peer.db*")]),
+            ("peer-coverage-province", "peer: coverage --summary, whole province",
+             f"{py} coverage --db {pdb} --standard {std} --calendar {cal} --summary", 0, all_items, {0, 1}, None),
+            ("peer-coverage-unit", f"peer: coverage, one township ({township})",
+             f"{py} coverage --db {pdb} --standard {std} --calendar {cal} --unit {township}", 0, 0, {0, 1}, None),
+        ]
     only = set(filter(None, args.only.split(",")))
     # warm the page cache once: every figure below is with the corpus in memory
     subprocess.run(f"cat {c}/catalogs/*.xml {c}/ledgers/*.xml > /dev/null", shell=True, check=True)
-    results = []
-    for name, what, cmd, nbytes, nitems, ok, before in benches:
-        if only and name not in only:
-            continue
-        runs = []
-        for _ in range(args.reps):
+    benches = [b for b in benches if not only or b[0] in only]
+    # Interleaved rounds: each round runs every benchmark once, in order (an ingest before the coverage
+    # that reads its database), so a slow spell of the machine falls on all of them alike.
+    runs_of = {b[0]: [] for b in benches}
+    for _ in range(args.reps):
+        for name, what, cmd, nbytes, nitems, ok, before in benches:
             if before:
                 before()
-            runs.append(timed(cmd, ok))
-            print(f"  {name}: {runs[-1][0]:.3f} s, {runs[-1][1] / 1024:.1f} MB", file=sys.stderr, flush=True)
+            runs_of[name].append(timed(cmd, ok))
+            print(f"  {name}: {runs_of[name][-1][0]:.3f} s, {runs_of[name][-1][1] / 1024:.1f} MB", file=sys.stderr, flush=True)
+    results = []
+    for name, what, cmd, nbytes, nitems, ok, before in benches:
+        runs = runs_of[name]
         secs = [r[0] for r in runs]
         res = {"name": name, "what": what, "command": cmd, "reps": args.reps,
                "median_s": statistics.median(secs), "min_s": min(secs), "max_s": max(secs),
