@@ -70,7 +70,7 @@ void add_rectify(CLI::App& app, int& exit_code) {
     add_audit_options(*sub, args->audit);
     sub->add_option("-o,--output", args->out, "The .xlsx (a sheet per unit) or .html (a page per unit) to write")->required();
     sub->add_option("--within", args->within, "整改期限: working days after the notice's date (default 20)")->check(CLI::Range(1, 365));
-    sub->add_option("--date", args->date, "The notice's date, YYYY-MM-DD (default: the day the ledgers run to)");
+    sub->add_option("--date", args->date, "The notice's date, YYYY-MM-DD (default: the newest record's formed date, else the period's end)");
     sub->add_option("--title", args->title, "Title (default: from the county in the unit registry)");
     sub->add_option("--issuer", args->issuer, "落款: the office that issues it (default: the county's name)");
     sub->callback([args, &exit_code] { exit_code = run_rectify(*args); });
