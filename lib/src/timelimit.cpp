@@ -213,7 +213,7 @@ std::optional<Span> span_at(sv s, std::size_t pos) {
         if (n > 100000) return std::nullopt;
         ++i;
     }
-    if (i == pos) return std::nullopt;
+    if (i == pos || n == 0) return std::nullopt;  // "0个工作日" is no span a rule can hold: not understood
     sv rest = s.substr(i);
     bool counted = strip_prefix(rest, "个");
     struct Word {

@@ -132,6 +132,15 @@ TEST_CASE("what the parser cannot read is kept and reported, never dropped", "[t
         CHECK(normalize_time_limit("一二一一二一一二一二一二个工作日内") == "一二一一二一一二一二一二个工作日内");
         CHECK(parse_time_limit("二十个工作日内").clauses == std::vector{workdays(20, AnchorEvent::formed_or_changed)});
     }
+    SECTION("a span of zero (a clerk's slip, or the fuzzer's splice) is no rule: the catalog could not hold it") {
+        for (std::string_view text : {"信息形成之日起0个工作日内", "零个工作日内", "每月0日前公开", "00日内"}) {
+            INFO(text);
+            auto limit = parse_time_limit(text);
+            CHECK_FALSE(limit.parsed());
+            CHECK(limit.text == text);
+        }
+        CHECK(parse_time_limit("信息形成之日起10个工作日内").parsed());
+    }
     SECTION("vague or empty wording") {
         for (std::string_view text : {"按规定时限", "依申请公开", "", "   ", "20", "法律法规另有规定的从其规定"}) {
             INFO(text);
