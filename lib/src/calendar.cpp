@@ -33,7 +33,6 @@ bool is_weekend(Date day) {
     return wd == std::chrono::Saturday || wd == std::chrono::Sunday;
 }
 
-
 const CalendarYear* find_year(int year, const Calendar& calendar) {
     if (calendar.years.empty()) return nullptr;
     int index = year - calendar.years.front().year;
@@ -270,14 +269,17 @@ std::expected<Date, Error> add_workdays(Date from, int n, const Calendar& calend
     if (n == 0) return from;
     const auto& index = *calendar.index;
     sys_days start{from};
-    // The walk the count describes leaves the covered days: the first uncovered day it would step on.
-    if (n > 0 && (start + days{1} < index.first || start >= index.last)) return std::unexpected(not_covered(year_of(start + days{1}), calendar));
-    if (n < 0 && (start - days{1} > index.last || start <= index.first)) return std::unexpected(not_covered(year_of(start - days{1}), calendar));
-    // from's own ordinal counts from itself when it is a working day; "after" starts the day after.
-    int before = n > 0 ? ordinal_of(start, index) : ordinal_of(start - days{1}, index);
-    long target = static_cast<long>(before) + n + (n < 0 ? 1 : 0);  // the target's 1-based position among working days
+    // A count that would step outside the covered days names the first uncovered day it steps on.
+    if (n > 0 && (start + days{1} < index.first || start >= index.last))
+        return std::unexpected(not_covered(year_of(start + days{1}), calendar));
+    if (n < 0 && (start - days{1} > index.last || start <= index.first))
+        return std::unexpected(not_covered(year_of(start - days{1}), calendar));
+    // Forward: W working days up to and including `from`, the answer is the (W + n)-th working day.
+    // Backward: W working days before `from`, the |n|-th before it is the (W + n + 1)-th.
+    long target = n > 0 ? static_cast<long>(ordinal_of(start, index)) + n : static_cast<long>(ordinal_of(start - days{1}, index)) + n + 1;
     if (target < 1) return std::unexpected(not_covered(year_of(index.first - days{1}), calendar));
-    if (target > static_cast<long>(index.workday.size())) return std::unexpected(not_covered(year_of(index.last + days{1}), calendar));
+    if (target > static_cast<long>(index.workday.size()))
+        return std::unexpected(not_covered(year_of(index.last + days{1}), calendar));
     return Date{index.first + days{index.workday[static_cast<std::size_t>(target - 1)]}};
 }
 
