@@ -37,6 +37,20 @@ TEST_CASE("the schema's identity constraints really catch a duplicate id", "[val
     CHECK(has_code(twice, "GKML-E006"));
 }
 
+TEST_CASE("a name or a 公开时限 written on several lines is text, a blank one is refused", "[validate]") {
+    // A cell a clerk broke with Alt+Enter, a published page's <br>: the schema's "not blank" must
+    // not mean "on one line" (XSD's '.' stops at a line end; the fuzzer found it through the HTML import).
+    auto with = [](const std::string& name, const std::string& limit) {
+        return standard_with_items(R"(<item id="20-001" levels="county"><category>a</category><name>)" + name +
+                                   R"(</name><elements><element>c</element></elements><time-limit text=")" + limit +
+                                   R"("><unparsed/></time-limit></item>)");
+    };
+    gkml::DocumentKind kind;
+    CHECK(schemas().check(with("低保对象\n认定条件", "信息形成之日起&#10;20个工作日内"), "two-lines.xml", kind).empty());
+    CHECK(has_code(schemas().check(with(" \n\t ", "20个工作日内"), "blank-name.xml", kind), "GKML-E005"));
+    CHECK(has_code(schemas().check(with("低保", "&#10; "), "blank-limit.xml", kind), "GKML-E005"));
+}
+
 TEST_CASE("the same id in two files of one catalog set is caught", "[validate]") {
     auto a = gkml::parse_catalog(standard_with_items(item("20-001")), "a.xml");
     auto b = gkml::parse_catalog(standard_with_items(item("20-001")), "b.xml");
