@@ -1,7 +1,6 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
-#include <unordered_map>
 
 #include "audit.hpp"
 #include "commands.hpp"
@@ -11,59 +10,23 @@ namespace gkml::cli {
 
 void add_audit_options(CLI::App& sub, AuditArgs& args) {
     sub.add_option("--db", args.db, "The database gkml ingest filled")->required();
-    sub.add_option("--unit", args.unit, "Only this unit and the units under it (division code)");
-    sub.add_option("--field", args.field, "Only this field (two-digit code)");
-    sub.add_option("--period", args.period, "YYYY or YYYY-Qn (default: the year of the newest record)");
+    sub.add_option("--unit", args.scope.unit, "Only this unit and the units under it (division code)");
+    sub.add_option("--field", args.scope.field, "Only this field (two-digit code)");
+    sub.add_option("--period", args.scope.period, "YYYY or YYYY-Qn (default: the year of the newest record)");
     sub.add_option("--standard", args.standard, "Folder of the standard catalogs (default: catalogs/standard)");
-    sub.add_option("--stale-days", args.stale_days,
+    sub.add_option("--stale-days", args.scope.stale_days,
                    "长期未更新: days an item judged by neither a period nor a column kind may go without a disclosure (default 180)")
         ->check(CLI::NonNegativeNumber);
-    sub.add_flag("--include-inferred", args.include_inferred,
+    sub.add_flag("--include-inferred", args.scope.include_inferred,
                  "Count the standard's inferred items (推定事项, no published source) as requirements; by default the ones a unit "
                  "lacks are listed as 待核实 and counted nowhere");
 }
 
-const Unit* county_of(const std::vector<Unit>& registry, const std::vector<Unit>& units) {
-    for (const auto& u : units)
-        for (const auto* above : lineage(registry, u.code))
-            if (above->level == Level::county && above->fields.empty()) return above;
-    return nullptr;
-}
-
-std::expected<Audit, Error> open_audit(const AuditArgs& args) {
-    // Read-only: no write lock, nothing written. A database an older gkml made is migrated first.
-    auto store = Store::open_read_only(args.db);
-    if (!store && std::filesystem::exists(args.db)) store = Store::open(args.db);
-    if (!store) return std::unexpected(store.error());
-    auto standards = read_catalog_dir(args.standard.empty() ? data_dir() / "catalogs" / "standard" : args.standard);
-    if (!standards) return std::unexpected(standards.error());
-    auto calendar = load_calendar(data_dir() / "catalogs" / "calendar");
-    if (!calendar) return std::unexpected(calendar.error());
-    auto period = args.period.empty() ? default_period(*store) : [&]() -> std::expected<CoveragePeriod, Error> {
-        if (auto p = parse_period(args.period)) return *p;
-        return std::unexpected(Error{ErrorKind::usage, "--period 写成年份（2025）或季度（2025-Q1） / --period takes YYYY or YYYY-Qn, not " + args.period, "", 0});
-    }();
-    if (!period) return std::unexpected(period.error());
-    auto registry = store->units();
-    if (!registry) return std::unexpected(registry.error());
-    // The unit asked about and every unit under it: walk up from each unit through a parent index.
-    std::unordered_map<std::string_view, std::string_view> parent_of;
-    for (const auto& unit : *registry) parent_of.emplace(unit.code, unit.parent);
-    auto under_asked = [&](std::string_view code) {
-        for (std::size_t steps = 0; !code.empty() && steps <= registry->size(); ++steps) {
-            auto it = parent_of.find(code);
-            if (it == parent_of.end()) return false;  // a parent missing from the registry ends the chain
-            if (code == args.unit) return true;
-            code = it->second;
-        }
-        return false;
-    };
-    std::vector<Unit> units;
-    for (const auto& unit : *registry)
-        if (args.unit.empty() || under_asked(unit.code)) units.push_back(unit);
-    if (units.empty()) return std::unexpected(Error{ErrorKind::usage, "数据库中没有单位 " + args.unit + " / no unit " + args.unit + " in the database", "", 0});
-    return Audit{std::move(*store), std::move(*standards), std::move(*calendar),
-                 CoverageOptions{*period, args.stale_days, args.field, {}, args.include_inferred}, std::move(*registry), std::move(units)};
+std::expected<Audit, Error> open_audit(const AuditArgs& args, std::optional<AuditBasis>& basis) {
+    auto loaded = load_audit_basis(data_dir(), args.standard);
+    if (!loaded) return std::unexpected(loaded.error());
+    basis = std::move(*loaded);
+    return gkml::open_audit(args.db, *basis, args.scope);
 }
 
 namespace {
@@ -157,18 +120,18 @@ std::string summary_table(const CoverageReport& result) {
 }
 
 int run_coverage(const CoverageArgs& args) {
-    auto audit = open_audit(args.audit);
+    std::optional<AuditBasis> basis;
+    auto audit = open_audit(args.audit, basis);
     if (!audit) return report(audit.error());
-    auto units = coverage_in_store(audit->store, audit->units, audit->standards, audit->calendar, audit->options);
-    if (!units) return report(units.error());
+    auto now = audit_coverage(*audit);
+    if (!now) return report(now.error());
+    const auto& result = *now;
     std::optional<std::vector<UnitCoverage>> baseline;
     if (args.baseline) {
-        auto then = coverage_in_store(audit->store, audit->units, audit->standards, audit->calendar, audit->options, *args.baseline);
+        auto then = coverage_in_store(audit->store, audit->units, basis->standards, basis->calendar, audit->options, *args.baseline);
         if (!then) return report(then.error());
         baseline = std::move(*then);
     }
-    auto result = roll_up(audit->options.period, std::move(*units), audit->registry);
-    result.standards = standards_used(result.units, audit->standards, audit->options);
     if (args.format == "json")
         std::cout << coverage_to_json(result);
     else if (args.format == "csv")

@@ -15,11 +15,6 @@ struct HistoryArgs {
     std::string format = "text";
 };
 
-struct Row {
-    Snapshot snapshot;
-    std::optional<Figures> figures;  // none before the unit's first catalog
-};
-
 std::string cell(const std::optional<Figures>& figures, const FigureInfo& figure) {
     if (!figures) return "-";
     const auto& ratio = *figures.*figure.ratio;
@@ -27,18 +22,12 @@ std::string cell(const std::optional<Figures>& figures, const FigureInfo& figure
 }
 
 int run_history(const HistoryArgs& args) {
-    auto audit = open_audit(args.audit);
+    std::optional<AuditBasis> basis;
+    auto audit = open_audit(args.audit, basis);
     if (!audit) return report(audit.error());
-    auto snapshots = audit->store.snapshots();
-    if (!snapshots) return report(snapshots.error());
-    std::vector<Row> rows;
-    for (const auto& s : *snapshots) {
-        auto unit = std::ranges::find(audit->units, s.unit, &Unit::code);
-        if (unit == audit->units.end()) continue;
-        auto figures = coverage_in_store(audit->store, {*unit}, audit->standards, audit->calendar, audit->options, s.id);
-        if (!figures) return report(figures.error());
-        rows.push_back(Row{s, figures->empty() ? std::nullopt : std::optional<Figures>(figures->front().figures)});
-    }
+    auto history = audit_history(*audit);
+    if (!history) return report(history.error());
+    const auto& rows = *history;
     if (args.format == "json") {
         auto out = nlohmann::ordered_json::array();
         for (const auto& r : rows) {

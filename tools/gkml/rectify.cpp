@@ -20,36 +20,17 @@ int run_rectify(const RectifyArgs& args) {
     auto extension = args.out.extension().string();
     if (extension != ".xlsx" && extension != ".html" && extension != ".htm")
         return report(Error{ErrorKind::usage, "整改清单写成 .xlsx（工作簿）或 .html（打印用的整改通知） / -o names a .xlsx or .html file", "", 0});
-    auto audit = open_audit(args.audit);
-    if (!audit) return report(audit.error());
-    auto units = coverage_in_store(audit->store, audit->units, audit->standards, audit->calendar, audit->options);
-    if (!units) return report(units.error());
-    auto result = roll_up(audit->options.period, std::move(*units), audit->registry);
-    result.standards = standards_used(result.units, audit->standards, audit->options);
-
-    // Issued on the day the data runs to (so that runs give the same bytes), unless told otherwise.
-    Date issued = audit->options.period.to;
+    std::optional<Date> date;
     if (!args.date.empty()) {
-        auto given = parse_date(args.date);
-        if (!given) return report(Error{ErrorKind::usage, "--date 写成 YYYY-MM-DD / --date takes YYYY-MM-DD, not " + args.date, "", 0});
-        issued = *given;
-    } else if (auto newest = audit->store.latest_formed(); newest && *newest) {
-        issued = **newest;
+        date = parse_date(args.date);
+        if (!date) return report(Error{ErrorKind::usage, "--date 写成 YYYY-MM-DD / --date takes YYYY-MM-DD, not " + args.date, "", 0});
     }
-    auto due = add_workdays(issued, args.within, audit->calendar);
-    if (!due) return report(due.error());
-
-    const Unit* county = county_of(audit->registry, audit->units);
-    RectifyHeading heading;
-    heading.title = !args.title.empty() ? args.title
-                                        : (county ? county->name : std::string()) + "基层政务公开标准目录落实问题整改清单";
-    heading.issuer = !args.issuer.empty() ? args.issuer : county ? county->name : "";
-    heading.period = result.period.label;
-    for (const auto& s : result.standards) heading.standard += (heading.standard.empty() ? "" : "；") + standard_text(s);
-    heading.issued = issued;
-    std::vector<RectifyList> lists;
-    for (const auto& u : result.units) lists.push_back(rectify_list(u, *due));
-
+    std::optional<AuditBasis> basis;
+    auto audit = open_audit(args.audit, basis);
+    if (!audit) return report(audit.error());
+    auto notice = audit_rectify(*audit, date, args.within, args.title, args.issuer);
+    if (!notice) return report(notice.error());
+    const auto& [heading, due, lists] = *notice;
     std::expected<std::string, Error> bytes = extension == ".xlsx"
         ? rectify_to_xlsx(lists, heading, args.out.parent_path().empty() ? "." : args.out.parent_path())
         : rectify_to_html(lists, heading);
@@ -57,7 +38,7 @@ int run_rectify(const RectifyArgs& args) {
     if (auto written = write_atomically(args.out, *bytes); !written) return report(written.error());
     std::size_t findings = 0;
     for (const auto& l : lists) findings += l.findings.size();
-    std::cerr << args.out.string() << "：" << lists.size() << " 个单位，" << findings << " 项问题，整改期限 " << format_date(*due) << " ("
+    std::cerr << args.out.string() << "：" << lists.size() << " 个单位，" << findings << " 项问题，整改期限 " << format_date(due) << " ("
               << lists.size() << " units, " << findings << " findings)\n";
     return ok;
 }

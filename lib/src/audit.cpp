@@ -1,0 +1,169 @@
+#include "gkml/audit.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "gkml/xml.hpp"
+
+namespace gkml {
+
+std::expected<AuditBasis, Error> load_audit_basis(const std::filesystem::path& data_dir,
+                                                  const std::filesystem::path& standards) {
+    auto read = read_catalog_dir(standards.empty() ? data_dir / "catalogs" / "standard" : standards);
+    if (!read) return std::unexpected(read.error());
+    auto calendar = load_calendar(data_dir / "catalogs" / "calendar");
+    if (!calendar) return std::unexpected(calendar.error());
+    auto fields = read_fields(data_dir / "catalogs" / "fields.xml");
+    if (!fields) return std::unexpected(fields.error());
+    return AuditBasis{std::move(*read), std::move(*calendar), std::move(*fields)};
+}
+
+std::vector<Unit> units_under(const std::vector<Unit>& registry, std::string_view code) {
+    // Walk up from each unit through a parent index; a parent missing from the registry ends the chain.
+    std::unordered_map<std::string_view, std::string_view> parent_of;
+    for (const auto& unit : registry) parent_of.emplace(unit.code, unit.parent);
+    auto under = [&](std::string_view at) {
+        for (std::size_t steps = 0; !at.empty() && steps <= registry.size(); ++steps) {
+            auto it = parent_of.find(at);
+            if (it == parent_of.end()) return false;
+            if (at == code) return true;
+            at = it->second;
+        }
+        return false;
+    };
+    std::vector<Unit> out;
+    for (const auto& unit : registry)
+        if (under(unit.code)) out.push_back(unit);
+    return out;
+}
+
+std::expected<Audit, Error> audit_of(Store store, const AuditBasis& basis, const AuditScope& scope) {
+    auto period = scope.period.empty() ? default_period(store) : [&]() -> std::expected<CoveragePeriod, Error> {
+        if (auto p = parse_period(scope.period)) return *p;
+        return std::unexpected(Error{ErrorKind::usage, "--period 写成年份（2025）或季度（2025-Q1） / --period takes YYYY or YYYY-Qn, not " + scope.period, "", 0});
+    }();
+    if (!period) return std::unexpected(period.error());
+    auto registry = store.units();
+    if (!registry) return std::unexpected(registry.error());
+    auto units = scope.unit.empty() ? *registry : units_under(*registry, scope.unit);
+    if (units.empty())
+        return std::unexpected(Error{ErrorKind::usage, "数据库中没有单位 " + scope.unit + " / no unit " + scope.unit + " in the database", "", 0});
+    return Audit{std::move(store), &basis,
+                 CoverageOptions{*period, scope.stale_days, scope.field, {}, scope.include_inferred}, std::move(*registry),
+                 std::move(units)};
+}
+
+std::expected<Audit, Error> open_audit(const std::filesystem::path& db, const AuditBasis& basis, const AuditScope& scope) {
+    // Read-only: no write lock, nothing written. A database an older gkml made is migrated first.
+    auto store = Store::open_read_only(db);
+    if (!store && std::filesystem::exists(db)) store = Store::open(db);
+    if (!store) return std::unexpected(store.error());
+    return audit_of(std::move(*store), basis, scope);
+}
+
+const Unit* county_of(const std::vector<Unit>& registry, const std::vector<Unit>& units) {
+    for (const auto& u : units)
+        for (const auto* above : lineage(registry, u.code))
+            if (above->level == Level::county && above->fields.empty()) return above;
+    return nullptr;
+}
+
+std::expected<CoverageReport, Error> audit_coverage(const Audit& audit, std::int64_t as_of) {
+    auto units = coverage_in_store(audit.store, audit.units, audit.basis->standards, audit.basis->calendar, audit.options, as_of);
+    if (!units) return std::unexpected(units.error());
+    auto result = roll_up(audit.options.period, std::move(*units), audit.registry);
+    result.standards = standards_used(result.units, audit.basis->standards, audit.options);
+    return result;
+}
+
+std::expected<std::vector<HistoryRow>, Error> audit_history(const Audit& audit) {
+    auto snapshots = audit.store.snapshots();
+    if (!snapshots) return std::unexpected(snapshots.error());
+    std::vector<HistoryRow> rows;
+    for (const auto& s : *snapshots) {
+        auto unit = std::ranges::find(audit.units, s.unit, &Unit::code);
+        if (unit == audit.units.end()) continue;
+        auto figures = coverage_in_store(audit.store, {*unit}, audit.basis->standards, audit.basis->calendar, audit.options, s.id);
+        if (!figures) return std::unexpected(figures.error());
+        rows.push_back(HistoryRow{s, figures->empty() ? std::nullopt : std::optional<Figures>(figures->front().figures)});
+    }
+    return rows;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> ingest_runs(const std::vector<Snapshot>& snapshots) {
+    std::vector<std::pair<std::string, std::int64_t>> runs;
+    for (const auto& s : snapshots) {
+        std::string name = s.label.empty() ? s.taken.substr(0, 10) + " " + s.taken.substr(11, 5) : s.label;
+        if (!runs.empty() && runs.back().first == name)
+            runs.back().second = s.id;
+        else
+            runs.emplace_back(name, s.id);
+    }
+    return runs;
+}
+
+namespace {
+
+std::string default_title(const std::vector<Unit>& registry, const std::vector<Unit>& units) {
+    if (units.size() == 1) return units.front().name + "基层政务公开标准目录落实情况";  // one unit: its page
+    const Unit* county = county_of(registry, units);
+    return (county ? county->name : std::string()) + "基层政务公开标准目录落实情况";
+}
+
+}  // namespace
+
+std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string title, std::string issuer) {
+    auto now = audit_coverage(audit);
+    if (!now) return std::unexpected(now.error());
+    ReportInput input;
+    input.title = title.empty() ? default_title(audit.registry, audit.units) : std::move(title);
+    input.stale_days = audit.options.stale_days;
+    input.issuer = std::move(issuer);
+    input.coverage = std::move(*now);
+    input.fields = audit.basis->fields;
+    auto snapshots = audit.store.snapshots();
+    if (!snapshots) return std::unexpected(snapshots.error());
+    for (const auto& [name, last] : ingest_runs(*snapshots)) {
+        if (last == snapshots->back().id) {  // the newest run is what the store holds now
+            input.trend.push_back({name, input.coverage.total});
+            continue;
+        }
+        auto then = coverage_in_store(audit.store, audit.units, audit.basis->standards, audit.basis->calendar, audit.options, last);
+        if (!then) return std::unexpected(then.error());
+        Figures total;
+        for (const auto& u : *then) total += u.figures;
+        input.trend.push_back({name, total});
+    }
+    auto newest = audit.store.latest_formed();
+    if (!newest) return std::unexpected(newest.error());
+    input.as_of = *newest ? format_date(**newest) : format_date(audit.options.period.to);
+    return input;
+}
+
+std::expected<RectifyNotice, Error> audit_rectify(const Audit& audit, std::optional<Date> date, int within,
+                                                  std::string title, std::string issuer) {
+    auto result = audit_coverage(audit);
+    if (!result) return std::unexpected(result.error());
+    // Issued on the day the data runs to (so that runs give the same bytes), unless told otherwise.
+    Date issued = audit.options.period.to;
+    if (date) {
+        issued = *date;
+    } else if (auto newest = audit.store.latest_formed(); newest && *newest) {
+        issued = **newest;
+    }
+    auto due = add_workdays(issued, within, audit.basis->calendar);
+    if (!due) return std::unexpected(due.error());
+    const Unit* county = county_of(audit.registry, audit.units);
+    RectifyNotice notice;
+    notice.due = *due;
+    auto& heading = notice.heading;
+    heading.title = !title.empty() ? std::move(title) : (county ? county->name : std::string()) + "基层政务公开标准目录落实问题整改清单";
+    heading.issuer = !issuer.empty() ? std::move(issuer) : county ? county->name : "";
+    heading.period = result->period.label;
+    for (const auto& s : result->standards) heading.standard += (heading.standard.empty() ? "" : "；") + standard_text(s);
+    heading.issued = issued;
+    for (const auto& u : result->units) notice.lists.push_back(rectify_list(u, *due));
+    return notice;
+}
+
+}  // namespace gkml
