@@ -79,6 +79,12 @@ section.unit th,section.unit td{padding:1px 4px}
 ul.items{padding:0;margin:0 0 6px}ul.items li{display:inline}ul.items li::after{content:"；"}ul.items li:last-child::after{content:""}}
 )";
 
+}  // namespace
+
+std::string_view report_style() { return style; }
+
+namespace {
+
 std::string trend_svg(const std::vector<TrendPoint>& trend) {
     const int width = 760, height = 260, left = 44, right = 150, top = 16, bottom = 40;
     const int plot_w = width - left - right, plot_h = height - top - bottom;

@@ -104,7 +104,29 @@ constexpr std::array<std::string_view, Store::schema_version> migrations{
        ALTER TABLE snapshots ADD COLUMN newest_published TEXT NOT NULL DEFAULT '';
        UPDATE snapshots SET newest_published = coalesce(
          (SELECT max(published) FROM records r WHERE r.unit = snapshots.unit AND r.snapshot = snapshots.id), '')
-       WHERE kind = 'ledger';)"};
+       WHERE kind = 'ledger';)",
+    // gkml serve: who may sign in (the password as a libsodium crypto_pwhash string, never the
+    // password), and who uploaded what, when and with what result.
+    R"(CREATE TABLE accounts (
+         name    TEXT PRIMARY KEY,
+         role    TEXT NOT NULL CHECK (role IN ('township', 'county', 'admin')),
+         unit    TEXT NOT NULL DEFAULT '',
+         pwhash  TEXT NOT NULL,
+         created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+       );
+       CREATE TABLE uploads (
+         id        INTEGER PRIMARY KEY AUTOINCREMENT,
+         taken     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+         account   TEXT NOT NULL,
+         unit      TEXT NOT NULL,
+         file      TEXT NOT NULL,
+         bytes     INTEGER NOT NULL,
+         outcome   TEXT NOT NULL CHECK (outcome IN ('added', 'unchanged', 'rejected')),
+         errors    INTEGER NOT NULL,
+         warnings  INTEGER NOT NULL,
+         snapshots TEXT NOT NULL DEFAULT ''
+       );
+       CREATE INDEX uploads_by_unit ON uploads (unit, id);)"};
 
 constexpr int busy_timeout_ms = 60'000;
 
@@ -551,6 +573,106 @@ std::expected<std::optional<Date>, Error> Store::latest_formed() const {
     return impl_->read([&] {
         auto newest = impl_->db.execAndGet("SELECT max(newest_formed) FROM snapshots WHERE kind = 'ledger'");
         return newest.isNull() || newest.getString().empty() ? std::optional<Date>{} : parse_date(newest.getString());
+    });
+}
+
+}  // namespace gkml
+
+namespace gkml {
+
+std::string_view to_string(Role role) {
+    switch (role) {
+        case Role::township: return "township";
+        case Role::county: return "county";
+        case Role::admin: return "admin";
+    }
+    return "township";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+    for (auto role : {Role::township, Role::county, Role::admin})
+        if (text == to_string(role)) return role;
+    return std::nullopt;
+}
+
+namespace {
+
+Account account_row(SQLite::Statement& q) {
+    return Account{q.getColumn(0).getString(), parse_role(q.getColumn(1).getString()).value_or(Role::township),
+                   q.getColumn(2).getString(), q.getColumn(3).getString(), q.getColumn(4).getString()};
+}
+
+}  // namespace
+
+std::expected<void, Error> Store::put_account(const Account& account) {
+    return impl_->write([&] {
+        SQLite::Statement q(impl_->db, R"(INSERT INTO accounts (name, role, unit, pwhash) VALUES (?, ?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET role = excluded.role, unit = excluded.unit, pwhash = excluded.pwhash)");
+        q.bind(1, account.name);
+        q.bind(2, std::string(to_string(account.role)));
+        q.bind(3, account.unit);
+        q.bind(4, account.pwhash);
+        q.exec();
+    });
+}
+
+std::expected<std::optional<Account>, Error> Store::account(std::string_view name) const {
+    return impl_->read([&] {
+        SQLite::Statement q(impl_->db, "SELECT name, role, unit, pwhash, created FROM accounts WHERE name = ?");
+        q.bind(1, std::string(name));
+        return q.executeStep() ? std::optional<Account>(account_row(q)) : std::nullopt;
+    });
+}
+
+std::expected<std::vector<Account>, Error> Store::accounts() const {
+    return impl_->read([&] {
+        std::vector<Account> out;
+        SQLite::Statement q(impl_->db, "SELECT name, role, unit, pwhash, created FROM accounts ORDER BY name");
+        while (q.executeStep()) out.push_back(account_row(q));
+        return out;
+    });
+}
+
+std::expected<bool, Error> Store::remove_account(std::string_view name) {
+    return impl_->write([&] {
+        SQLite::Statement q(impl_->db, "DELETE FROM accounts WHERE name = ?");
+        q.bind(1, std::string(name));
+        return q.exec() > 0;
+    });
+}
+
+std::expected<std::int64_t, Error> Store::log_upload(const UploadEntry& e) {
+    return impl_->write([&] {
+        SQLite::Statement q(impl_->db, R"(INSERT INTO uploads (account, unit, file, bytes, outcome, errors, warnings, snapshots)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)");
+        q.bind(1, e.account);
+        q.bind(2, e.unit);
+        q.bind(3, e.file);
+        q.bind(4, e.bytes);
+        q.bind(5, e.outcome);
+        q.bind(6, e.errors);
+        q.bind(7, e.warnings);
+        q.bind(8, e.snapshots);
+        q.executeStep();
+        auto id = q.getColumn(0).getInt64();
+        while (q.executeStep()) {}
+        return id;
+    });
+}
+
+std::expected<std::vector<UploadEntry>, Error> Store::uploads(const std::vector<std::string>& units, std::size_t limit) const {
+    return impl_->read([&] {
+        std::vector<UploadEntry> out;
+        SQLite::Statement q(impl_->db, "SELECT id, taken, account, unit, file, bytes, outcome, errors, warnings, snapshots "
+                                       "FROM uploads ORDER BY id DESC");
+        while (out.size() < limit && q.executeStep()) {
+            auto unit = q.getColumn(3).getString();
+            if (!units.empty() && std::ranges::find(units, unit) == units.end()) continue;
+            out.push_back(UploadEntry{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(), unit,
+                                      q.getColumn(4).getString(), q.getColumn(5).getInt64(), q.getColumn(6).getString(),
+                                      q.getColumn(7).getInt64(), q.getColumn(8).getInt64(), q.getColumn(9).getString()});
+        }
+        return out;
     });
 }
 

@@ -29,4 +29,7 @@ struct ReportInput {
 
 std::string report_html(const ReportInput& input);
 
+// The report's stylesheet, for other pages that should look like it (gkml serve's).
+std::string_view report_style();
+
 }  // namespace gkml

@@ -37,6 +37,33 @@ struct Snapshot {
     bool operator==(const Snapshot&) const = default;
 };
 
+// Who may sign in to gkml serve. A township account reads and uploads for its unit; a county account
+// reads every unit under its unit; an admin reads all and manages accounts.
+enum class Role { township, county, admin };
+std::string_view to_string(Role);
+std::optional<Role> parse_role(std::string_view text);
+
+struct Account {
+    std::string name;
+    Role role = Role::township;
+    std::string unit;      // division code; empty for an admin
+    std::string pwhash;    // crypto_pwhash_str (see accounts.hpp), never the password
+    std::string created;   // UTC, YYYY-MM-DDTHH:MM:SSZ (set by the store)
+    bool operator==(const Account&) const = default;
+};
+
+// One upload through gkml serve, and what came of it.
+struct UploadEntry {
+    std::int64_t id = 0;
+    std::string taken;  // UTC (set by the store)
+    std::string account, unit, file;
+    std::int64_t bytes = 0;
+    std::string outcome;  // added, unchanged, rejected
+    std::int64_t errors = 0, warnings = 0;
+    std::string snapshots;  // ids of the snapshots it added, space-separated
+    bool operator==(const UploadEntry&) const = default;
+};
+
 inline constexpr std::int64_t latest_snapshot = std::numeric_limits<std::int64_t>::max();
 
 // Identifies a file's content for idempotent ingest (64-bit FNV-1a, hex).
@@ -57,7 +84,7 @@ class Store {
 public:
     // Creates the file if needed and migrates it to the current schema version.
     static std::expected<Store, Error> open(const std::filesystem::path& file);
-    static constexpr int schema_version = 6;
+    static constexpr int schema_version = 7;
     // For reading only: no write lock, no migration (a database from an older gkml is refused until
     // a read-write open migrates it).
     static std::expected<Store, Error> open_read_only(const std::filesystem::path& file);
@@ -127,6 +154,17 @@ public:
 
     // The newest formed date of any record.
     std::expected<std::optional<Date>, Error> latest_formed() const;
+
+    // Accounts of gkml serve: put replaces the account of the same name (its created date kept).
+    std::expected<void, Error> put_account(const Account& account);
+    std::expected<std::optional<Account>, Error> account(std::string_view name) const;
+    std::expected<std::vector<Account>, Error> accounts() const;  // by name
+    std::expected<bool, Error> remove_account(std::string_view name);
+
+    // The upload log: an entry is put in the same transaction (or batch) as what the upload added.
+    std::expected<std::int64_t, Error> log_upload(const UploadEntry& entry);
+    // Newest first; of the units given, or of all when `units` is empty; at most `limit`.
+    std::expected<std::vector<UploadEntry>, Error> uploads(const std::vector<std::string>& units, std::size_t limit) const;
 
 private:
     explicit Store(std::unique_ptr<Impl> impl);
