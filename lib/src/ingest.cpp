@@ -34,12 +34,6 @@ PreparedFile refuse(PreparedFile out, const Error& error) {
     return out;
 }
 
-bool is_csv(std::string_view source) {
-    auto extension = std::filesystem::path(source).extension().string();
-    std::ranges::transform(extension, extension.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return extension == ".csv";
-}
-
 }  // namespace
 
 PreparedFile Ingester::prepare(const std::filesystem::path& path) const {
@@ -50,7 +44,7 @@ PreparedFile Ingester::prepare(const std::filesystem::path& path) const {
 
 PreparedFile Ingester::prepare(const std::string& bytes, std::string source) const {
     PreparedFile out{std::move(source), content_hash(bytes), {}, {}, {}, {}};
-    if (is_csv(out.source)) {
+    if (table_format_of(out.source) == "csv") {
         auto ledgers = parse_ledger_csv(bytes, out.source);
         if (!ledgers) return refuse(std::move(out), ledgers.error());
         out.content = std::move(*ledgers);
@@ -99,14 +93,18 @@ PreparedFile Ingester::prepare_table(const std::string& bytes, std::string sourc
                                             "文件中没有写明是哪个单位的目录 / the file does not say whose catalog it is", out.source, 0});
     // What gkml import would write must pass what gkml validate checks: the schema, then the rules.
     const auto& catalog = imported->catalog;
+    for (auto& d : check_before_writing(catalog, write_catalog(catalog), out.source, schemas_, context_of(catalog)))
+        out.diagnostics.push_back(std::move(d));
+    if (!has_errors(out.diagnostics)) out.content = stored_form(catalog);
+    return out;
+}
+
+CheckContext Ingester::context_of(const Catalog& catalog) const {
     auto context = context_;
     for (const auto& s : standards_)
         if (s.id == catalog.based_on && (catalog.based_on_version.empty() || s.version == catalog.based_on_version))
             context.standard = &s;
-    for (auto& d : check_before_writing(catalog, write_catalog(catalog), out.source, schemas_, context))
-        out.diagnostics.push_back(std::move(d));
-    if (!has_errors(out.diagnostics)) out.content = stored_form(catalog);
-    return out;
+    return context;
 }
 
 PreparedFile Ingester::catalog(PreparedFile out, Catalog catalog) const {
@@ -114,11 +112,7 @@ PreparedFile Ingester::catalog(PreparedFile out, Catalog catalog) const {
         out.skipped = "not a unit catalog";
         return out;
     }
-    auto context = context_;
-    for (const auto& s : standards_)
-        if (s.id == catalog.based_on && (catalog.based_on_version.empty() || s.version == catalog.based_on_version))
-            context.standard = &s;
-    for (auto& d : check_catalog(catalog, context)) out.diagnostics.push_back(std::move(d));
+    for (auto& d : check_catalog(catalog, context_of(catalog))) out.diagnostics.push_back(std::move(d));
     if (!has_errors(out.diagnostics)) out.content = stored_form(catalog);  // serialized here, not in the writer
     return out;
 }

@@ -85,11 +85,11 @@ std::expected<std::vector<UploadEntry>, Error> Service::uploads(const Account& a
     if (!store) return std::unexpected(store.error());
     auto registry = store->units();
     if (!registry) return std::unexpected(registry.error());
+    if (unit.empty() && account.role == Role::admin) return store->uploads({}, limit);  // everything
     std::vector<std::string> codes;
     for (const auto& u : unit.empty() ? readable_units(account, *registry) : units_under(*registry, unit))
         if (gkml::may_read(account, *registry, u.code)) codes.push_back(u.code);
-    if (codes.empty()) return std::vector<UploadEntry>{};
-    if (account.role == Role::admin && unit.empty()) codes.clear();  // everything
+    if (codes.empty()) return std::vector<UploadEntry>{};  // an empty list would mean every unit
     return store->uploads(codes, limit);
 }
 

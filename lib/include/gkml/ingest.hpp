@@ -73,6 +73,7 @@ public:
 
 private:
     PreparedFile catalog(PreparedFile out, Catalog catalog) const;
+    CheckContext context_of(const Catalog& catalog) const;  // with the standard it is based on
 
     const Schemas& schemas_;
     CheckContext context_;
