@@ -144,6 +144,12 @@ std::expected<RectifyNotice, Error> audit_rectify(const Audit& audit, std::optio
                                                   std::string title, std::string issuer) {
     auto result = audit_coverage(audit);
     if (!result) return std::unexpected(result.error());
+    return audit_rectify(audit, *result, date, within, std::move(title), std::move(issuer));
+}
+
+std::expected<RectifyNotice, Error> audit_rectify(const Audit& audit, const CoverageReport& coverage, std::optional<Date> date,
+                                                  int within, std::string title, std::string issuer) {
+    const auto* result = &coverage;
     // Issued on the day the data runs to (so that runs give the same bytes), unless told otherwise.
     Date issued = audit.options.period.to;
     if (date) {

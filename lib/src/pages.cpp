@@ -1,6 +1,8 @@
 // The pages of gkml serve (service.hpp): server-rendered, in the report's look, without JavaScript.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "gkml/rectify.hpp"
 #include "gkml/report.hpp"
 #include "gkml/service.hpp"
@@ -20,7 +22,7 @@ form.inline{display:inline;margin:0}button{font:inherit;padding:3px 12px;cursor:
 form.upload{border:1px dashed var(--line);padding:12px 14px;margin:12px 0}
 form.signin{max-width:360px;margin:60px auto;border:1px solid var(--line);padding:20px 24px;border-radius:6px}
 form.signin label{display:block;margin:10px 0 2px}form.signin input{width:100%;padding:5px;font:inherit}
-td.where{white-space:nowrap;font-family:monospace}tr.error td.sev{color:var(--accent);font-weight:600}
+td.where{white-space:nowrap;font-family:monospace}details.warnings summary{cursor:pointer;margin:8px 0}tr.error td.sev{color:var(--accent);font-weight:600}
 )";
 
 std::string shell(const PageContext& context, std::string_view title, std::string_view body) {
@@ -65,15 +67,30 @@ std::string where(const Diagnostic& d) {
     return "";
 }
 
-std::string diagnostics_table(const std::vector<Diagnostic>& diagnostics) {
-    if (diagnostics.empty()) return "";
+// A table of the diagnostics of one severity.
+std::string diagnostics_rows(const std::vector<Diagnostic>& diagnostics, bool errors) {
     std::string html = R"(<table class="diagnostics"><tr><th>位置</th><th>级别</th><th>代码</th><th>问题</th><th>怎么改</th></tr>)";
-    for (const auto& d : diagnostics)
+    for (const auto& d : diagnostics) {
+        if ((d.severity == Severity::error) != errors) continue;
         html += fmt::format(R"(<tr class="{}"><td class="where">{}</td><td class="sev">{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>)",
                             to_string(d.severity), escape_html(where(d)),
                             d.severity == Severity::error ? "错误" : d.severity == Severity::warning ? "警告" : "提示", escape_html(d.code),
                             escape_html(d.message_zh.empty() ? d.message_en : d.message_zh), escape_html(d.hint));
+    }
     return html + "</table>";
+}
+
+// The errors (what keeps the file out) in full; the warnings folded under their count, so that a
+// workbook's hundred notes on rows the standard has do not bury the one cell to fix.
+std::string diagnostics_table(const std::vector<Diagnostic>& diagnostics) {
+    const auto errors = std::ranges::count(diagnostics, Severity::error, &Diagnostic::severity);
+    const auto others = static_cast<std::ptrdiff_t>(diagnostics.size()) - errors;
+    std::string html;
+    if (errors > 0) html += fmt::format("<h3>要改正的错误（{} 处）</h3>", errors) + diagnostics_rows(diagnostics, true);
+    if (others > 0)
+        html += fmt::format(R"(<details class="warnings"><summary>警告和提示 {} 条（不影响入库，点开查看）</summary>)", others) +
+                diagnostics_rows(diagnostics, false) + "</details>";
+    return html;
 }
 
 std::string outcome_zh(std::string_view outcome) {

@@ -13,9 +13,8 @@ mkdir -p "$artifacts"
 
 command -v chromium >/dev/null || { echo "chromium is not installed: bash scripts/test.sh installs it"; exit 1; }
 command -v node >/dev/null || { echo "node is not installed"; exit 1; }
-if [ ! -d "$here/node_modules/playwright-core" ]; then
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# One npm ci for the browser tests that ctest runs side by side.
+(cd "$here" && flock .npm-lock sh -c '[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error')
 
 "$gkml" ingest --db "$work/county.db" --units "$root/examples/youyi/units.xml" \
   "$root/examples/youyi/catalogs" "$root/examples/youyi/ledgers" >/dev/null 2>&1 || [ $? -eq 2 ]

@@ -89,5 +89,8 @@ struct RectifyNotice {
 };
 std::expected<RectifyNotice, Error> audit_rectify(const Audit& audit, std::optional<Date> date, int within,
                                                   std::string title, std::string issuer);
+// The same from the audit's coverage already computed (audit_coverage).
+std::expected<RectifyNotice, Error> audit_rectify(const Audit& audit, const CoverageReport& coverage, std::optional<Date> date,
+                                                  int within, std::string title, std::string issuer);
 
 }  // namespace gkml
