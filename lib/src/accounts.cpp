@@ -76,8 +76,8 @@ std::vector<Unit> readable_units(const Account& account, const std::vector<Unit>
     return out;
 }
 
-Session Sessions::start(const std::string& account, Clock::time_point now) {
-    Session s{random_token(), account, random_token(), now};
+Session Sessions::start(const std::string& account, Clock::time_point now, std::string stamp) {
+    Session s{random_token(), account, random_token(), now, std::move(stamp)};
     std::lock_guard lock(mutex_);
     std::erase_if(sessions_, [&](const auto& entry) { return now - entry.second.last_seen > idle_; });
     sessions_[s.id] = s;
@@ -101,24 +101,23 @@ void Sessions::end(std::string_view id) {
     if (auto it = sessions_.find(id); it != sessions_.end()) sessions_.erase(it);
 }
 
-void Sessions::end_all_of(std::string_view account) {
-    std::lock_guard lock(mutex_);
-    std::erase_if(sessions_, [&](const auto& entry) { return entry.second.account == account; });
-}
-
-long SignInThrottle::wait_for(const std::string& key, Clock::time_point now) {
+long SignInThrottle::wait_for(const std::string& key, std::size_t failures, Clock::time_point now) {
     auto it = attempts_.find(key);
     if (it == attempts_.end()) return 0;
     auto& times = it->second;
     std::erase_if(times, [&](Clock::time_point t) { return now - t >= window_; });
-    if (times.size() < failures_) return 0;
-    auto until = times[times.size() - failures_] + window_;
+    if (times.empty()) {
+        attempts_.erase(it);  // names tried once and long ago are not kept
+        return 0;
+    }
+    if (times.size() < failures) return 0;
+    auto until = times[times.size() - failures] + window_;
     return std::max<long>(1, std::chrono::duration_cast<std::chrono::seconds>(until - now).count());
 }
 
 long SignInThrottle::wait(std::string_view account, std::string_view client, Clock::time_point now) {
     std::lock_guard lock(mutex_);
-    return std::max(wait_for("a:" + std::string(account), now), wait_for("c:" + std::string(client), now));
+    return std::max(wait_for("a:" + std::string(account), per_account_, now), wait_for("c:" + std::string(client), per_client_, now));
 }
 
 void SignInThrottle::failed(std::string_view account, std::string_view client, Clock::time_point now) {

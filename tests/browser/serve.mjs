@@ -2,8 +2,10 @@
 // with errors and sees them at their cells, uploads the fixed one and sees the unit's coverage; the
 // county office sees both uploads and every unit; nothing of another unit is reachable, nothing without
 // signing in, no form without its CSRF token. Screenshots go to the artifact folder.
-// Usage: node serve.mjs BASE_URL WORK_DIR ARTIFACT_DIR   (WORK_DIR holds broken.xlsx and fixed.xlsx)
+// Usage: GKML=binary GKML_DB=store node serve.mjs BASE_URL WORK_DIR ARTIFACT_DIR
+// (WORK_DIR holds broken.xlsx and fixed.xlsx; GKML_DB is the store the server runs on)
 import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 const [base, work, artifacts] = process.argv.slice(2);
@@ -136,6 +138,29 @@ async function signedIn(name, password) {
   const report = await page.goto(`${base}/report`);
   check(report.status() === 200 && (await page.locator("table.heat").count()) === 1, "the county report opens");
   await context.close();
+}
+// A changed password ends the account's sessions at once; a name tried five times is refused a while.
+{
+  const { context } = await signedIn("jixian", "jixian-2026-gongkai");
+  check((await context.request.get(`${base}/api/session`)).status() === 200, "the other township is signed in");
+  execFileSync(process.env.GKML, ["users", "passwd", "jixian", "--db", process.env.GKML_DB], { input: "jixian-new-2026-gongkai\n", stdio: ["pipe", "ignore", "ignore"] });
+  const ended = await context.request.get(`${base}/api/session`);
+  check(ended.status() === 401, `after gkml users passwd its session has ended: ${ended.status()}`);
+  await context.close();
+  const tries = await browser.newContext();
+  const page = await tries.newPage();
+  const attempt = async (password) => {
+    await page.goto(`${base}/login`);
+    await page.fill("#name", "jixian");
+    await page.fill("#password", password);
+    const [response] = await Promise.all([page.waitForNavigation(), page.click("form.signin button[type=submit]")]);
+    return response.status();
+  };
+  for (let i = 0; i < 5; ++i) await attempt(`wrong-guess-${i}`);
+  const sixth = await attempt("jixian-new-2026-gongkai");
+  check(sixth === 429, `after five wrong passwords even the right one waits: ${sixth}`);
+  check((await page.locator("text=尝试次数过多").count()) === 1, "the wait is told in Chinese");
+  await tries.close();
 }
 check(errors.length === 0, `no page errors: ${errors.join(" | ")}`);
 await browser.close();

@@ -52,7 +52,7 @@ base=$(grep -o '^gkml serve: http://[^/]*' "$work/serve.log" | head -1 | sed 's/
 [ -n "$base" ] || { cat "$work/serve.log"; echo "FAILED: gkml serve said no address"; exit 1; }
 
 status=0
-node "$here/serve.mjs" "$base" "$work" "$artifacts" || status=$?
+GKML="$gkml" GKML_DB="$work/county.db" node "$here/serve.mjs" "$base" "$work" "$artifacts" || status=$?
 
 kill -TERM "$server"
 wait "$server" || { echo "FAILED: gkml serve did not stop cleanly on SIGTERM"; status=1; }

@@ -82,15 +82,17 @@ TEST_CASE("a township account reads its own unit, a county account every unit un
     CHECK_FALSE(gkml::may_upload(county, "230522101000"));  // the county reads; each unit uploads its own
 }
 
-TEST_CASE("sign-in attempts are refused for a while after five failures", "[accounts]") {
-    gkml::SignInThrottle throttle(5, std::chrono::seconds(300));
+TEST_CASE("sign-in attempts are refused for a while after five failures of a name or twelve from an address", "[accounts]") {
+    gkml::SignInThrottle throttle(5, 12, std::chrono::seconds(300));
     auto t = gkml::Clock::now();
     for (int i = 0; i < 5; ++i) {
         CHECK(throttle.wait("zhang", "10.0.0.5", t) == 0);
         throttle.failed("zhang", "10.0.0.5", t);
     }
-    CHECK(throttle.wait("zhang", "10.0.0.9", t) > 0);  // the account, from anywhere
-    CHECK(throttle.wait("li", "10.0.0.5", t) > 0);     // the address, for any account
+    CHECK(throttle.wait("zhang", "10.0.0.9", t) > 0);   // the account, from anywhere
+    CHECK(throttle.wait("li", "10.0.0.5", t) == 0);     // others at the same office still sign in
+    for (int i = 0; i < 7; ++i) throttle.failed("name" + std::to_string(i), "10.0.0.5", t);
+    CHECK(throttle.wait("li", "10.0.0.5", t) > 0);      // one address trying many names
     CHECK(throttle.wait("li", "10.0.0.9", t) == 0);
     CHECK(throttle.wait("zhang", "10.0.0.5", t + std::chrono::seconds(301)) == 0);
 }

@@ -75,7 +75,7 @@ class Server {
 public:
     Server(const ServeArgs& args, std::unique_ptr<Service> service)
         : args_(args), service_(std::move(service)), sessions_(std::chrono::minutes(args.idle_minutes)),
-          throttle_(5, std::chrono::minutes(15)) {}
+          throttle_(5, 30, std::chrono::minutes(15)) {}
 
     void route(httplib::Server& http);
 
@@ -102,7 +102,10 @@ private:
         auto session = sessions_.find(id, Clock::now());
         if (!session) return std::nullopt;
         auto account = service_->account(session->account);
-        if (!account || !*account) return std::nullopt;  // removed since it signed in
+        if (!account || !*account || (*account)->pwhash != session->stamp) {  // removed, or its password changed, since
+            sessions_.end(id);
+            return std::nullopt;
+        }
         request_note.account = (*account)->name;
         return Visit{std::move(*session), std::move(**account)};
     }
@@ -189,7 +192,7 @@ private:
             return sign_in_form(res, 401, "账号或口令不对 / wrong name or password", name);
         }
         throttle_.succeeded(name);
-        auto session = sessions_.start((*account)->name, Clock::now());
+        auto session = sessions_.start((*account)->name, Clock::now(), (*account)->pwhash);
         request_note.account = session.account;
         set_cookie(res, login_cookie, "", true);
         set_cookie(res, session_cookie, session.id);

@@ -109,7 +109,7 @@ int run_passwd(const UsersArgs& args) {
     if (!hash) return report(hash.error());
     (*account)->pwhash = *hash;
     if (auto put = store->put_account(**account); !put) return report(put.error());
-    std::cerr << "gkml: " << args.name << " 的口令已更改；正在运行的 gkml serve 中该账号的会话在重启后失效 (password changed; its sessions end when gkml serve restarts)\n";
+    std::cerr << "gkml: " << args.name << " 的口令已更改，已登录的会话随即失效 (password changed; its sessions end at once)\n";
     return ok;
 }
 

@@ -48,17 +48,17 @@ struct Session {
     std::string account;
     std::string csrf;  // every form and every API write carries it
     Clock::time_point last_seen;
+    std::string stamp;  // the account's password hash at sign-in: a session outlives no change of password
 };
 
 // Sessions in memory (a restart signs everyone out): ended after `idle` without a request. Thread-safe.
 class Sessions {
 public:
     explicit Sessions(std::chrono::minutes idle) : idle_(idle) {}
-    Session start(const std::string& account, Clock::time_point now);
+    Session start(const std::string& account, Clock::time_point now, std::string stamp = {});
     // The session of `id`, touched; nothing when unknown or idle too long.
     std::optional<Session> find(std::string_view id, Clock::time_point now);
     void end(std::string_view id);
-    void end_all_of(std::string_view account);  // a changed password signs the account out everywhere
 
 private:
     std::mutex mutex_;
@@ -66,20 +66,22 @@ private:
     std::map<std::string, Session, std::less<>> sessions_;
 };
 
-// Sign-in attempts: after `failures` failures within `window` for one account name or one client
-// address, further attempts are refused until the window has passed. Thread-safe.
+// Sign-in attempts: after `per_account` failures within `window` for one account name, or
+// `per_client` from one client address (higher: a township office may sit behind one address),
+// further attempts are refused until the window has passed. Thread-safe.
 class SignInThrottle {
 public:
-    SignInThrottle(std::size_t failures, std::chrono::seconds window) : failures_(failures), window_(window) {}
+    SignInThrottle(std::size_t per_account, std::size_t per_client, std::chrono::seconds window)
+        : per_account_(per_account), per_client_(per_client), window_(window) {}
     // Seconds to wait before another attempt is heard; 0 when it may go ahead.
     long wait(std::string_view account, std::string_view client, Clock::time_point now);
     void failed(std::string_view account, std::string_view client, Clock::time_point now);
     void succeeded(std::string_view account);
 
 private:
-    long wait_for(const std::string& key, Clock::time_point now);
+    long wait_for(const std::string& key, std::size_t failures, Clock::time_point now);
     std::mutex mutex_;
-    std::size_t failures_;
+    std::size_t per_account_, per_client_;
     std::chrono::seconds window_;
     std::map<std::string, std::vector<Clock::time_point>, std::less<>> attempts_;
 };
