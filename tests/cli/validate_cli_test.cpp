@@ -120,9 +120,13 @@ TEST_CASE("gkml help names a command's options, and a mistyped command is told w
     CHECK(typo.err.find("没有 imprt 这个命令") != std::string::npos);
     CHECK(typo.err.find("gkml import") != std::string::npos);
     CHECK(run_gkml({"cov"}).err.find("gkml coverage") != std::string::npos);  // the start of a command
-    auto unknown = run_gkml({"help", "serve"});
+    auto unknown = run_gkml({"help", "publish"});
     CHECK(unknown.exit_code == 3);
-    CHECK(unknown.err.find("没有 serve 这个命令") != std::string::npos);
+    CHECK(unknown.err.find("没有 publish 这个命令") != std::string::npos);
+    auto serve = run_gkml({"help", "serve"});
+    CHECK(serve.exit_code == 0);
+    CHECK(serve.out.find("--listen") != std::string::npos);
+    CHECK(serve.out.find("gkml users add") != std::string::npos);
 }
 
 TEST_CASE("hostile and broken files get a diagnostic, never a crash", "[cli][validate]") {
