@@ -7,8 +7,9 @@
 
 namespace gkml {
 
-Service::Service(ServiceOptions options, AuditBasis basis, Schemas schemas, Store writer)
-    : options_(std::move(options)), basis_(std::move(basis)), schemas_(std::move(schemas)), writer_(std::move(writer)) {}
+Service::Service(ServiceOptions options, AuditBasis basis, Schemas schemas, Store writer, std::string no_account)
+    : options_(std::move(options)), basis_(std::move(basis)), schemas_(std::move(schemas)), writer_(std::move(writer)),
+      no_account_(std::move(no_account)) {}
 
 std::expected<std::unique_ptr<Service>, Error> Service::open(const ServiceOptions& options) {
     auto basis = load_audit_basis(options.data_dir, options.standards);
@@ -24,7 +25,9 @@ std::expected<std::unique_ptr<Service>, Error> Service::open(const ServiceOption
         if (!units) return std::unexpected(units.error());
         if (auto put = store->put_units(*units); !put) return std::unexpected(put.error());
     }
-    return std::unique_ptr<Service>(new Service(options, std::move(*basis), std::move(*schemas), std::move(*store)));
+    auto no_account = hash_password(random_token());
+    if (!no_account) return std::unexpected(no_account.error());
+    return std::unique_ptr<Service>(new Service(options, std::move(*basis), std::move(*schemas), std::move(*store), std::move(*no_account)));
 }
 
 const Catalog& Service::national() const {
@@ -39,14 +42,14 @@ std::expected<std::optional<Account>, Error> Service::account(std::string_view n
 
 std::expected<std::optional<Account>, Error> Service::sign_in(std::string_view name, std::string_view password) {
     auto found = account(name);
-    if (!found || !*found) return found;
+    if (!found) return found;
     const unsigned at_once = std::max(1u, std::thread::hardware_concurrency());
     {
         std::unique_lock lock(verify_mutex_);
         verify_free_.wait(lock, [&] { return verifying_ < at_once; });
         ++verifying_;
     }
-    const bool matches = verify_password((*found)->pwhash, password);
+    const bool matches = verify_password(*found ? (*found)->pwhash : no_account_, password) && *found;
     {
         std::lock_guard lock(verify_mutex_);
         --verifying_;

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <iostream>
 #include <mutex>
@@ -40,7 +42,9 @@ constexpr int rectify_within = 20;                       // 整改期限 in work
 
 std::mutex log_mutex;
 
-void log_line(const std::string& line) {
+// One line, whatever a client put into the names and paths it holds: control characters become '?'.
+void log_line(std::string line) {
+    std::ranges::replace_if(line, [](unsigned char c) { return c < 0x20 || c == 0x7f; }, '?');
     std::lock_guard lock(log_mutex);
     std::cerr << line << '\n';
 }
@@ -192,6 +196,7 @@ private:
             return sign_in_form(res, 401, "账号或口令不对 / wrong name or password", name);
         }
         throttle_.succeeded(name);
+        log_line(fmt::format("{} sign-in of {} from {}", utc_now(), name, client));
         auto session = sessions_.start((*account)->name, Clock::now(), (*account)->pwhash);
         request_note.account = session.account;
         set_cookie(res, login_cookie, "", true);
@@ -309,7 +314,8 @@ private:
         if (!xlsx) return page(res, 200, rectify_to_html(notice->lists, notice->heading));
         auto bytes = rectify_to_xlsx(notice->lists, notice->heading, std::filesystem::temp_directory_path());
         if (!bytes) return failed(res, visit, false, bytes.error());
-        res.set_header("Content-Disposition", fmt::format("attachment; filename=\"rectify-{}.xlsx\"", code.empty() ? "all" : code));
+        const bool plain = !code.empty() && std::ranges::all_of(code, [](unsigned char c) { return std::isalnum(c) || c == '-'; });
+        res.set_header("Content-Disposition", fmt::format("attachment; filename=\"rectify-{}.xlsx\"", plain ? code : "all"));
         res.set_content(std::move(*bytes), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     }
 
@@ -437,9 +443,12 @@ void Server::route(httplib::Server& http) {
         res.set_content(message_page(PageContext{}, 500, "出错了", "服务出错 / the service failed"), "text/html; charset=utf-8");
     });
     http.set_logger([this](Req req, const httplib::Response& res) {
+        // A request refused before routing (too large, malformed) has no start time.
+        const bool timed = request_note.start != Clock::time_point{};
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - request_note.start).count();
-        log_line(fmt::format("{} {} {} {} {} {} B {} ms{}", utc_now(), client_of(req), req.method, req.path, res.status, res.body.size(), ms,
-                             request_note.account.empty() ? "" : " " + request_note.account));
+        log_line(fmt::format("{} {} {} {} {} {} B {} ms{}", utc_now(), client_of(req), req.method, req.path, res.status, res.body.size(),
+                             timed ? std::to_string(ms) : "-", request_note.account.empty() ? "" : " " + request_note.account));
+        request_note = RequestNote{};
     });
     // Private data, never cached or framed; no script, no outside resource.
     http.set_default_headers({{"Cache-Control", "no-store"},

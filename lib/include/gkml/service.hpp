@@ -50,7 +50,8 @@ public:
     const AuditBasis& basis() const { return basis_; }
 
     // The account when `password` is its own; at most as many checks at once as there are cores (each
-    // takes 64 MiB), so a burst of sign-ins cannot exhaust the machine.
+    // takes 64 MiB), so a burst of sign-ins cannot exhaust the machine. A name with no account is
+    // checked against a hash of nothing, in the same time, so the answer's time tells no names.
     std::expected<std::optional<Account>, Error> sign_in(std::string_view name, std::string_view password);
     std::expected<std::optional<Account>, Error> account(std::string_view name) const;
 
@@ -65,7 +66,7 @@ public:
     std::expected<std::vector<UploadEntry>, Error> uploads(const Account& account, std::string_view unit, std::size_t limit) const;
 
 private:
-    explicit Service(ServiceOptions options, AuditBasis basis, Schemas schemas, Store writer);
+    explicit Service(ServiceOptions options, AuditBasis basis, Schemas schemas, Store writer, std::string no_account);
     const Catalog& national() const;
 
     ServiceOptions options_;
@@ -75,6 +76,7 @@ private:
     Store writer_;  // the one connection that writes, under write_mutex_
     std::mutex hour_mutex_;
     std::map<std::string, std::vector<Clock::time_point>, std::less<>> uploads_by_account_;
+    std::string no_account_;  // a hash of a random password: what a name with no account is checked against
     std::mutex verify_mutex_;
     std::condition_variable verify_free_;
     unsigned verifying_ = 0;
