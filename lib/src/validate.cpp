@@ -554,10 +554,56 @@ std::vector<Diagnostic> check_set(const std::vector<const SetIndex*>& files) {
 
 }  // namespace
 
+namespace {
+
+// Points each schema finding inside an <item> of the XML about to be written at where that item came
+// from (a workbook's cell, a source file's line): the written file does not exist yet, and a clerk
+// never saw its lines. The items are matched by id and, for an id written twice, by occurrence.
+void point_at_sources(std::vector<Diagnostic>& out, const Catalog& catalog, std::string_view xml) {
+    std::map<std::string, std::vector<const Item*>, std::less<>> by_id;
+    for (const auto& field : catalog.fields)
+        for (const auto& item : field.items) by_id[item.id].push_back(&item);
+    struct Span {
+        int first, last;
+        const Item* item;
+    };
+    std::vector<Span> spans;  // in document order, so by first line
+    std::map<std::string, std::size_t, std::less<>> seen;
+    int line = 1;
+    for (std::size_t i = 0; i < xml.size(); ++i) {
+        if (xml[i] == '\n') {
+            ++line;
+        } else if (xml.compare(i, 6, "<item ") == 0) {
+            auto quote = xml.find("id=\"", i);
+            auto end = quote == std::string_view::npos ? quote : xml.find('"', quote + 4);
+            if (end == std::string_view::npos) break;
+            std::string id(xml.substr(quote + 4, end - quote - 4));
+            auto found = by_id.find(id);
+            auto k = seen[id]++;
+            if (found != by_id.end() && k < found->second.size()) spans.push_back(Span{line, line, found->second[k]});
+        } else if (xml.compare(i, 7, "</item>") == 0 && !spans.empty()) {
+            spans.back().last = line;
+        }
+    }
+    for (auto& d : out) {
+        auto after = std::ranges::upper_bound(spans, d.line, {}, &Span::first);
+        if (d.line <= 0 || after == spans.begin() || d.line > std::prev(after)->last) continue;
+        const auto& pos = std::prev(after)->item->pos;
+        if (pos.line <= 0 && pos.cell.empty()) continue;  // made in memory: the written line is all there is
+        if (!pos.file.empty()) d.file = pos.file;
+        d.line = pos.line;
+        d.column = pos.column;
+        d.cell = pos.cell;
+    }
+}
+
+}  // namespace
+
 std::vector<Diagnostic> check_before_writing(const Catalog& catalog, std::string_view xml, std::string_view file,
                                              const Schemas& schemas, const CheckContext& context) {
     DocumentKind kind;
     auto out = schemas.check(xml, file, kind);
+    point_at_sources(out, catalog, xml);
     if (has_errors(out)) return out;
     // The rules point at where each item came from (a workbook's row, a source file's line): the file
     // about to be written does not exist yet.

@@ -5,6 +5,8 @@
 #include "gkml/accounts.hpp"
 #include "gkml/files.hpp"
 #include "gkml/service.hpp"
+#include "gkml/xlsx.hpp"
+#include "gkml/xml.hpp"
 
 namespace fs = std::filesystem;
 
@@ -170,4 +172,24 @@ TEST_CASE("a clerk's workbook is read and checked as gkml import reads it", "[se
     auto old_format = s.service->upload(clerk, "230522102000", "目录.xls", "not read");
     CHECK(old_format.status == 422);
     CHECK(old_format.message.find("另存为") != std::string::npos);
+}
+
+TEST_CASE("a workbook's duplicate 编号 is shown at its row's cell, not at a line of XML the clerk never saw", "[service]") {
+    TempService s;
+    auto clerk = s.add("minzheng", gkml::Role::township, "230522-mzj", "民政局政务公开2025");
+    auto catalog = gkml::read_catalog(youyi / "catalogs" / "230522-mzj.xml");
+    REQUIRE(catalog);
+    auto& items = catalog->fields.front().items;
+    REQUIRE(items.size() >= 2);
+    items[1].id = items[0].id;  // a row copied without changing its number
+    auto book = gkml::catalog_to_xlsx(*catalog, s.dir);
+    REQUIRE(book);
+    auto put = s.service->upload(clerk, "230522-mzj", "民政局.xlsx", *book);
+    CHECK(put.status == 422);
+    auto duplicate = std::ranges::find(put.file.diagnostics, std::string("GKML-E006"), &gkml::Diagnostic::code);
+    REQUIRE(duplicate != put.file.diagnostics.end());
+    CHECK(duplicate->file == "民政局.xlsx");
+    CHECK(duplicate->cell.starts_with(catalog->fields.front().code + " "));  // the field's sheet, e.g. "20 社会救助!D5"
+    CHECK(duplicate->cell.ends_with("5"));                                  // the second item's row, under the two header rows and the title
+    CHECK(s.snapshots() == 0);
 }

@@ -47,8 +47,9 @@ std::vector<Diagnostic> check_catalog(const Catalog& catalog, const CheckContext
 // replacements resolve.
 std::vector<Diagnostic> check_catalog_set(const std::vector<const Catalog*>& files);
 
-// What gkml checks before it writes a catalog: the schema (findings at `file`'s lines), then the rules
-// of check_catalog (findings where each item came from). An error means the file would fail
+// What gkml checks before it writes a catalog: the schema, then the rules of check_catalog. Findings
+// inside an item point at where the item came from (a workbook's sheet!cell, a source file's line);
+// others at `file`'s lines as `xml` would be written. An error means the file would fail
 // `gkml validate`; the caller writes nothing.
 std::vector<Diagnostic> check_before_writing(const Catalog& catalog, std::string_view xml, std::string_view file,
                                              const Schemas& schemas, const CheckContext& context);
