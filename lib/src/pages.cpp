@@ -158,9 +158,9 @@ std::string unit_page(const PageContext& context, const UnitPage& page) {
         if (list.findings.empty()) {
             body += "<p>没有要整改的问题。</p>";
         } else {
-            body += R"(<table class="findings"><tr><th>类别</th><th>事项</th><th>问题</th><th>整改要求</th></tr>)";
+            body += R"(<table class="findings"><tr><th>类别</th><th>编号</th><th>事项</th><th>问题</th><th>整改要求</th></tr>)";
             for (const auto& f : list.findings)
-                body += fmt::format("<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>", label_zh(f.kind),
+                body += fmt::format("<tr><td>{}</td><td class=\"where\">{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>", label_zh(f.kind), escape_html(f.item),
                                     f.category.empty() ? "" : escape_html(f.category) + " · ", escape_html(f.name), escape_html(f.problem),
                                     escape_html(f.action));
             body += "</table>";
