@@ -115,20 +115,19 @@ long SignInThrottle::wait_for(const std::string& key, std::size_t failures, Cloc
     return std::max<long>(1, std::chrono::duration_cast<std::chrono::seconds>(until - now).count());
 }
 
-long SignInThrottle::wait(std::string_view account, std::string_view client, Clock::time_point now) {
+long SignInThrottle::admit(std::string_view account, std::string_view client, Clock::time_point now) {
     std::lock_guard lock(mutex_);
-    return std::max(wait_for("a:" + std::string(account), per_account_, now), wait_for("c:" + std::string(client), per_client_, now));
+    const std::string by_name = "a:" + std::string(account), by_client = "c:" + std::string(client);
+    if (auto wait = std::max(wait_for(by_name, per_account_, now), wait_for(by_client, per_client_, now)); wait > 0) return wait;
+    attempts_[by_name].push_back(now);
+    attempts_[by_client].push_back(now);
+    return 0;
 }
 
-void SignInThrottle::failed(std::string_view account, std::string_view client, Clock::time_point now) {
-    std::lock_guard lock(mutex_);
-    attempts_["a:" + std::string(account)].push_back(now);
-    attempts_["c:" + std::string(client)].push_back(now);
-}
-
-void SignInThrottle::succeeded(std::string_view account) {
+void SignInThrottle::succeeded(std::string_view account, std::string_view client) {
     std::lock_guard lock(mutex_);
     attempts_.erase("a:" + std::string(account));
+    if (auto it = attempts_.find("c:" + std::string(client)); it != attempts_.end() && !it->second.empty()) it->second.pop_back();
 }
 
 }  // namespace gkml

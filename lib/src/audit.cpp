@@ -1,6 +1,7 @@
 #include "gkml/audit.hpp"
 
 #include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include "gkml/xml.hpp"
@@ -123,6 +124,11 @@ std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string t
     input.fields = audit.basis->fields;
     auto snapshots = audit.store.snapshots();
     if (!snapshots) return std::unexpected(snapshots.error());
+    // The runs that touched the units audited: another county's ingest, or another unit's upload,
+    // is neither a point of this trend nor anything they should learn of.
+    std::set<std::string, std::less<>> audited;
+    for (const auto& u : audit.units) audited.insert(u.code);
+    std::erase_if(*snapshots, [&](const Snapshot& s) { return !audited.contains(s.unit); });
     for (const auto& [name, last] : ingest_runs(*snapshots)) {
         if (last == snapshots->back().id) {  // the newest run is what the store holds now
             input.trend.push_back({name, input.coverage.total});

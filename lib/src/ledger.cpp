@@ -314,13 +314,38 @@ std::expected<Ledger, Error> parse_ledger_xml(std::string_view xml, std::string_
     return ledger;
 }
 
+namespace {
+
+std::optional<std::size_t> formed_column(const std::vector<std::string>& header) {
+    return column_of(header, {"formed", "形成日期", "信息形成日期", "形成或变更日期", "变更日期", "生成日期"});
+}
+
+}  // namespace
+
+bool is_ledger_csv(std::string_view bytes) {
+    auto text = decode_text(bytes, "");
+    if (!text) return false;
+    std::string_view rest = *text;
+    while (!rest.empty()) {
+        auto end = rest.find('\n');
+        auto line = rest.substr(0, end);
+        if (!line.empty() && line.front() != '#' && line.find_first_not_of(" \t\r,") != std::string_view::npos) {
+            auto header = parse_csv(line, "");
+            return header && !header->empty() && formed_column(header->front().cells).has_value();
+        }
+        if (end == std::string_view::npos) break;
+        rest.remove_prefix(end + 1);
+    }
+    return false;
+}
+
 std::expected<std::vector<Ledger>, Error> parse_ledger_csv(std::string_view bytes, std::string_view file) {
     auto rows = read_csv(bytes, file);
     if (!rows) return std::unexpected(rows.error());
     const auto& header = rows->front().cells;
     auto unit = column_of(header, {"unit", "单位代码", "单位", "区划代码", "发布单位代码"});
     auto item = column_of(header, {"item", "事项编号", "事项", "目录编号", "事项代码"});
-    auto formed = column_of(header, {"formed", "形成日期", "信息形成日期", "形成或变更日期", "变更日期", "生成日期"});
+    auto formed = formed_column(header);
     auto published = column_of(header, {"published", "发布日期", "公开日期", "发布时间", "公开时间"});
     auto channel = column_of(header, {"channel", "发布渠道", "公开渠道", "渠道"});
     auto title = column_of(header, {"title", "标题", "信息标题"});

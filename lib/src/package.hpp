@@ -26,6 +26,9 @@ struct ZipFileClose {
 struct PackageLimits {
     std::size_t max_entry_bytes;
     std::size_t max_total_bytes;
+    // Elements (start tags) in one part: each becomes a node of 60–100 bytes when parsed, so 64 MB of
+    // `<c/>` would take gigabytes. A national table's sheet has a few thousand.
+    std::size_t max_elements = 1'000'000;
 };
 
 class Package {
@@ -64,6 +67,11 @@ public:
         }
         if (out.size() < stat.size || (stat.valid & ZIP_STAT_SIZE && out.size() != stat.size))
             return std::unexpected(refuse(what_ + "已损坏，" + name + " 不完整 / damaged package"));
+        std::size_t elements = 0;
+        for (auto at = out.find('<'); at != std::string::npos; at = out.find('<', at + 1))
+            if (at + 1 < out.size() && out[at + 1] != '/' && out[at + 1] != '?' && out[at + 1] != '!' && ++elements > limits_.max_elements)
+                return std::unexpected(refuse(what_ + "的 " + name + " 中元素超过 " + std::to_string(limits_.max_elements / 10000) +
+                                              " 万个，不是一份目录表（疑似构造的文件） / part has too many elements"));
         total_ += out.size();
         return std::optional<std::string>{std::move(out)};
     }

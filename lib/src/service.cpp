@@ -3,13 +3,29 @@
 #include <algorithm>
 #include <thread>
 
+#include "gkml/ledger.hpp"
 #include "gkml/xml.hpp"
 
 namespace gkml {
 
+namespace {
+
+// One of a semaphore's places, held for a scope.
+struct Held {
+    explicit Held(std::counting_semaphore<>& places) : places(places) { places.acquire(); }
+    ~Held() { places.release(); }
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
+    std::counting_semaphore<>& places;
+};
+
+std::ptrdiff_t cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+}  // namespace
+
 Service::Service(ServiceOptions options, AuditBasis basis, Schemas schemas, Store writer, std::string no_account)
     : options_(std::move(options)), basis_(std::move(basis)), schemas_(std::move(schemas)), writer_(std::move(writer)),
-      no_account_(std::move(no_account)) {}
+      no_account_(std::move(no_account)), verifying_(cores()), checking_(cores()) {}
 
 std::expected<std::unique_ptr<Service>, Error> Service::open(const ServiceOptions& options) {
     auto basis = load_audit_basis(options.data_dir, options.standards);
@@ -43,18 +59,8 @@ std::expected<std::optional<Account>, Error> Service::account(std::string_view n
 std::expected<std::optional<Account>, Error> Service::sign_in(std::string_view name, std::string_view password) {
     auto found = account(name);
     if (!found) return found;
-    const unsigned at_once = std::max(1u, std::thread::hardware_concurrency());
-    {
-        std::unique_lock lock(verify_mutex_);
-        verify_free_.wait(lock, [&] { return verifying_ < at_once; });
-        ++verifying_;
-    }
+    Held held(verifying_);
     const bool matches = verify_password(*found ? (*found)->pwhash : no_account_, password) && *found;
-    {
-        std::lock_guard lock(verify_mutex_);
-        --verifying_;
-    }
-    verify_free_.notify_one();
     return matches ? found : std::optional<Account>{};
 }
 
@@ -98,15 +104,18 @@ std::expected<std::vector<UploadEntry>, Error> Service::uploads(const Account& a
 
 namespace {
 
-// The name a browser sent, without any folder it named, control characters or excess length.
+// The name a browser sent, without any folder it named, control characters or excess length (the
+// extension kept: it says how the file is read).
 std::string plain_file_name(std::string name) {
     if (auto slash = name.find_last_of("/\\"); slash != std::string::npos) name.erase(0, slash + 1);
     std::erase_if(name, [](unsigned char c) { return c < 0x20 || c == 0x7f; });
     constexpr std::size_t longest = 200;
     if (name.size() > longest) {
-        std::size_t cut = longest;
+        auto dot = name.rfind('.');
+        std::string extension = dot != std::string::npos && name.size() - dot <= 10 ? name.substr(dot) : "";
+        std::size_t cut = longest - extension.size();
         while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-        name.resize(cut);
+        name = name.substr(0, cut) + extension;
     }
     return name.empty() ? "upload" : name;
 }
@@ -115,12 +124,6 @@ std::string lower_extension(const std::string& name) {
     auto extension = std::filesystem::path(name).extension().string();
     std::ranges::transform(extension, extension.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return extension.empty() ? "" : extension.substr(1);
-}
-
-// A ledger CSV names the date each record was formed in its header; a catalog's CSV does not.
-bool looks_like_ledger(std::string_view csv) {
-    auto head = csv.substr(0, std::min<std::size_t>(csv.size(), 4096));
-    return head.find("形成") != std::string_view::npos || head.find("formed") != std::string_view::npos;
 }
 
 UploadResult refused(UploadResult out, int status, std::string message) {
@@ -137,9 +140,28 @@ UploadResult Service::upload(const Account& account, std::string_view unit, std:
     out.entry = UploadEntry{0, "", account.name, std::string(unit), file_name, static_cast<std::int64_t>(bytes.size()), "rejected", 0, 0, ""};
     if (!may_upload(account, unit))
         return refused(std::move(out), 403, "这个账号只能上传本单位的目录和台账 / this account uploads for its own unit only");
+    auto log_rejected = [&](UploadResult rejected, int status, std::string message) {
+        std::lock_guard lock(write_mutex_);
+        if (auto id = writer_.log_upload(rejected.entry)) rejected.entry.id = *id;
+        return refused(std::move(rejected), status, std::move(message));
+    };
     if (bytes.size() > options_.max_upload_bytes)
-        return refused(std::move(out), 413, "文件太大（上限 " + std::to_string(options_.max_upload_bytes >> 20) + " MB） / the file is too large");
-    {
+        return log_rejected(std::move(out), 413, "文件太大（上限 " + std::to_string(options_.max_upload_bytes >> 20) + " MB） / the file is too large");
+    const auto extension = lower_extension(file_name);
+    const bool xml_or_ledger = extension == "xml" || (extension == "csv" && is_ledger_csv(bytes));
+    const bool table = !xml_or_ledger && (extension == "xlsx" || extension == "csv" || extension == "html" || extension == "htm" || extension == "docx");
+    if (!xml_or_ledger && !table) {
+        out.entry.errors = 1;
+        if (extension == "xls" || extension == "et" || extension == "ods" || extension == "doc" || extension == "wps")
+            return log_rejected(std::move(out), 422, "请在 Excel 或 WPS 中“另存为” .xlsx（文档另存为 .docx）后再上传 / save it as .xlsx or .docx first");
+        return log_rejected(std::move(out), 422, "能上传的是 .xlsx、.csv、.html、.docx 或 .xml 文件 / upload a .xlsx, .csv, .html, .docx or .xml file");
+    }
+    auto units = registry();
+    if (!units) return refused(std::move(out), 500, units.error().message);
+    auto self = std::ranges::find(*units, unit, &Unit::code);
+    if (self == units->end() || !self->level)
+        return refused(std::move(out), 403, "单位 " + std::string(unit) + " 不在单位名录中 / the unit is not in the registry");
+    {  // only files that are checked count: a refusal above costs nothing
         std::lock_guard lock(hour_mutex_);
         auto now = Clock::now();
         auto& times = uploads_by_account_[account.name];
@@ -148,35 +170,26 @@ UploadResult Service::upload(const Account& account, std::string_view unit, std:
             return refused(std::move(out), 429, "一小时内上传次数已达上限，请稍后再试 / too many uploads this hour");
         times.push_back(now);
     }
-    auto units = registry();
-    if (!units) return refused(std::move(out), 500, units.error().message);
-    auto self = std::ranges::find(*units, unit, &Unit::code);
-    if (self == units->end() || !self->level)
-        return refused(std::move(out), 403, "单位 " + std::string(unit) + " 不在单位名录中 / the unit is not in the registry");
 
-    Ingester ingester(schemas_, CheckContext{&basis_.fields, nullptr}, basis_.standards);
-    const auto extension = lower_extension(file_name);
-    if (extension == "xml" || (extension == "csv" && looks_like_ledger(bytes))) {
-        out.file = ingester.prepare(bytes, file_name);
-    } else if (extension == "xlsx" || extension == "csv" || extension == "html" || extension == "htm" || extension == "docx") {
-        ImportOptions options;
-        options.file = file_name;
-        options.standard = &national();
-        options.registry = &basis_.fields;
-        options.unit = UnitRef{self->code, self->name, *self->level};
-        out.file = ingester.prepare_table(bytes, file_name, table_format_of(file_name), options);
-    } else if (extension == "xls" || extension == "et" || extension == "ods" || extension == "doc" || extension == "wps") {
-        return refused(std::move(out), 422, "请在 Excel 或 WPS 中“另存为” .xlsx（文档另存为 .docx）后再上传 / save it as .xlsx or .docx first");
-    } else {
-        return refused(std::move(out), 422, "能上传的是 .xlsx、.csv、.html、.docx 或 .xml 文件 / upload a .xlsx, .csv, .html, .docx or .xml file");
+    {
+        // At most one check per core at once: reading a workbook's parts may take a few hundred MB.
+        Held held(checking_);
+        Ingester ingester(schemas_, CheckContext{&basis_.fields, nullptr}, basis_.standards);
+        if (xml_or_ledger) {
+            out.file = ingester.prepare(bytes, file_name);
+        } else {
+            ImportOptions options;
+            options.file = file_name;
+            options.standard = &national();
+            options.registry = &basis_.fields;
+            options.unit = UnitRef{self->code, self->name, *self->level};
+            out.file = ingester.prepare_table(bytes, file_name, table_format_of(file_name), options);
+        }
     }
     out.entry.errors = std::ranges::count(out.file.diagnostics, Severity::error, &Diagnostic::severity) + (out.file.refused ? 1 : 0);
     out.entry.warnings = std::ranges::count(out.file.diagnostics, Severity::warning, &Diagnostic::severity);
-    auto log_rejected = [&](UploadResult rejected, int status, std::string message) {
-        std::lock_guard lock(write_mutex_);
-        if (auto id = writer_.log_upload(rejected.entry)) rejected.entry.id = *id;
-        return refused(std::move(rejected), status, std::move(message));
-    };
+    if (std::ranges::find(out.file.diagnostics, std::string("GKML-E104"), &Diagnostic::code) != out.file.diagnostics.end())  // the cover names another unit
+        return log_rejected(std::move(out), 403, "文件中写的单位不是本单位，未入库 / the file is another unit's; nothing was put in");
     if (!out.file.accepted()) {
         std::string message = out.file.refused ? out.file.refused->message
                                                : "文件有错误，未入库：请按下面的位置逐条改正后重新上传 / the file has errors; nothing was put in";

@@ -1247,13 +1247,26 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
         field->items.push_back(std::move(p.item));
         has_levels[p.field_code].push_back(p.has_levels);
     }
-    // A unit code Excel turned into a number (2.30522E+11) or that is no code: said at the cover's cell.
-    if (catalog.meta.unit && !options.unit && !is_unit_code(catalog.meta.unit->code)) {
-        const auto& code = catalog.meta.unit->code;
+    // The cover's 单位代码 cell.
+    auto unit_code_cell = [&] {
         std::string cell;
         for (const auto& grid : grids)
             for (std::size_t r = 0; r < grid.rows.size() && cell.empty(); ++r)
                 if (grid.rows[r].size() >= 2 && trim(grid.rows[r][0]) == "单位代码") cell = cell_of(grid, r, 1);
+        return cell;
+    };
+    // Read for one unit, a workbook whose cover names another holds that unit's rows.
+    if (catalog.meta.unit && options.unit && is_unit_code(catalog.meta.unit->code) && catalog.meta.unit->code != options.unit->code)
+        result.diagnostics.push_back(Diagnostic{
+            "GKML-E104", Severity::error, options.file, 0, 0,
+            "封面写的是单位 " + catalog.meta.unit->code + "（" + catalog.meta.unit->name + "）的目录，不是 " + options.unit->code + "（" +
+                options.unit->name + "）的",
+            "the cover names unit " + catalog.meta.unit->code + ", not " + options.unit->code,
+            "换成本单位的工作簿；若是拿别的单位的目录作底稿，先把封面的单位代码、单位名称改成本单位的。", unit_code_cell()});
+    // A unit code Excel turned into a number (2.30522E+11) or that is no code: said at the cover's cell.
+    if (catalog.meta.unit && !options.unit && !is_unit_code(catalog.meta.unit->code)) {
+        const auto& code = catalog.meta.unit->code;
+        std::string cell = unit_code_cell();
         bool scientific = code.find_first_of("Ee") != std::string::npos && code.find('+') != std::string::npos;
         result.diagnostics.push_back(Diagnostic{
             "GKML-E019", Severity::error, options.file, 0, 0,

@@ -87,6 +87,14 @@ TEST_CASE("a workbook whose merges cover the whole sheet is refused with the ran
     }
 }
 
+TEST_CASE("a workbook part of millions of tiny elements is refused before it is parsed", "[cli][hostile]") {
+    Folder f;
+    auto run = import("tests/data/hostile/shared-strings-3m.xlsx", f.path("out.xml"));  // under 2 GB of address space
+    CHECK(run.exit_code == 2);
+    CHECK(run.err.find("xl/sharedStrings.xml 中元素超过 100 万个") != std::string::npos);
+    CHECK_FALSE(fs::exists(f.path("out.xml")));
+}
+
 TEST_CASE("a shared string nested 30 000 deep is read in one pass", "[cli][hostile]") {
     Folder f;
     auto run = run_gkml({"import", "tests/data/hostile/deep-shared-string.xlsx", "--field", "20", "--unit", "230522203000", "--units",

@@ -4,7 +4,9 @@
 
 #include "gkml/accounts.hpp"
 #include "gkml/files.hpp"
+#include "gkml/ledger.hpp"
 #include "gkml/service.hpp"
+#include "gkml/tabular.hpp"
 #include "gkml/xlsx.hpp"
 #include "gkml/xml.hpp"
 
@@ -18,10 +20,10 @@ const fs::path youyi = source / "examples" / "youyi";
 struct TempService {
     fs::path dir = fs::temp_directory_path() / ("gkml-service-" + std::to_string(::getpid()));
     std::unique_ptr<gkml::Service> service;
-    TempService() {
+    explicit TempService(std::size_t uploads_per_hour = 60) {
         fs::remove_all(dir);
         fs::create_directories(dir);
-        auto opened = gkml::Service::open(gkml::ServiceOptions{dir / "county.db", source, {}, youyi / "units.xml", 20u << 20, 60});
+        auto opened = gkml::Service::open(gkml::ServiceOptions{dir / "county.db", source, {}, youyi / "units.xml", 20u << 20, uploads_per_hour});
         REQUIRE(opened);
         service = std::move(*opened);
     }
@@ -87,16 +89,16 @@ TEST_CASE("a township account reads its own unit, a county account every unit un
 TEST_CASE("sign-in attempts are refused for a while after five failures of a name or twelve from an address", "[accounts]") {
     gkml::SignInThrottle throttle(5, 12, std::chrono::seconds(300));
     auto t = gkml::Clock::now();
-    for (int i = 0; i < 5; ++i) {
-        CHECK(throttle.wait("zhang", "10.0.0.5", t) == 0);
-        throttle.failed("zhang", "10.0.0.5", t);
-    }
-    CHECK(throttle.wait("zhang", "10.0.0.9", t) > 0);   // the account, from anywhere
-    CHECK(throttle.wait("li", "10.0.0.5", t) == 0);     // others at the same office still sign in
-    for (int i = 0; i < 7; ++i) throttle.failed("name" + std::to_string(i), "10.0.0.5", t);
-    CHECK(throttle.wait("li", "10.0.0.5", t) > 0);      // one address trying many names
-    CHECK(throttle.wait("li", "10.0.0.9", t) == 0);
-    CHECK(throttle.wait("zhang", "10.0.0.5", t + std::chrono::seconds(301)) == 0);
+    for (int i = 0; i < 5; ++i) CHECK(throttle.admit("zhang", "10.0.0.5", t) == 0);  // five wrong, or still being checked
+    CHECK(throttle.admit("zhang", "10.0.0.9", t) > 0);   // the account, from anywhere
+    CHECK(throttle.admit("li", "10.0.0.5", t) == 0);     // others at the same office still sign in
+    throttle.succeeded("li", "10.0.0.5");                // and a right password is not held against the address
+    for (int i = 0; i < 7; ++i) CHECK(throttle.admit("name" + std::to_string(i), "10.0.0.5", t) == 0);
+    CHECK(throttle.admit("li", "10.0.0.5", t) > 0);      // one address trying many names
+    CHECK(throttle.admit("li", "10.0.0.9", t) == 0);
+    CHECK(throttle.admit("zhang", "10.0.0.5", t + std::chrono::seconds(301)) == 0);
+    throttle.succeeded("zhang", "10.0.0.5");
+    CHECK(throttle.admit("zhang", "10.0.0.5", t + std::chrono::seconds(302)) == 0);
 }
 
 TEST_CASE("an upload goes in only for the account's own unit and only when it has no errors", "[service]") {
@@ -192,4 +194,64 @@ TEST_CASE("a workbook's duplicate 编号 is shown at its row's cell, not at a li
     CHECK(duplicate->cell.starts_with(catalog->fields.front().code + " "));  // the field's sheet, e.g. "20 社会救助!D5"
     CHECK(duplicate->cell.ends_with("5"));                                  // the second item's row, under the two header rows and the title
     CHECK(s.snapshots() == 0);
+}
+
+TEST_CASE("a workbook whose cover names another unit is refused as that unit's, and nothing is put in", "[service]") {
+    TempService s;
+    auto clerk = s.add("jianshe", gkml::Role::township, "230522203000", "建设乡政务公开2025");
+    auto other = gkml::read_catalog(youyi / "catalogs" / "230522204000.xml");  // 友邻乡's
+    REQUIRE(other);
+    auto book = gkml::catalog_to_xlsx(*other, s.dir);
+    REQUIRE(book);
+    auto put = s.service->upload(clerk, "230522203000", "友邻乡.xlsx", *book);
+    CHECK(put.status == 403);
+    auto cover = std::ranges::find(put.file.diagnostics, std::string("GKML-E104"), &gkml::Diagnostic::code);
+    REQUIRE(cover != put.file.diagnostics.end());
+    CHECK(cover->cell.starts_with("封面!"));
+    CHECK(put.entry.outcome == "rejected");
+    CHECK(put.entry.id > 0);  // in the upload log
+    CHECK(s.snapshots() == 0);
+}
+
+TEST_CASE("a catalog's CSV goes in as a catalog though its 公开时限 say 形成, and a ledger's CSV as a ledger", "[service]") {
+    TempService s;
+    auto clerk = s.add("jianshe", gkml::Role::township, "230522203000", "建设乡政务公开2025");
+    auto own = gkml::read_catalog(youyi / "catalogs" / "230522203000.xml");
+    REQUIRE(own);
+    const auto csv = gkml::catalog_to_csv(*own);
+    REQUIRE(csv.find("形成") != std::string::npos);
+    CHECK_FALSE(gkml::is_ledger_csv(csv));
+    auto put = s.service->upload(clerk, "230522203000", "建设乡.csv", csv);
+    INFO(put.message);
+    CHECK(put.status == 200);
+    CHECK(put.entry.outcome == "added");
+    const std::string ledger = "单位代码,事项编号,形成日期,发布日期,发布渠道,标题\n230522203000,01-001,2025-03-02,2025-03-03,website,办事指南\n";
+    CHECK(gkml::is_ledger_csv(ledger));
+    auto records = s.service->upload(clerk, "230522203000", "台账.csv", ledger);
+    INFO(records.message);
+    CHECK(records.status == 200);
+    CHECK(s.snapshots() == 2);
+}
+
+TEST_CASE("a refusal before the check is logged and does not use up the hour's uploads; a long name keeps its extension", "[service]") {
+    TempService s(1);  // one checked upload an hour
+    auto clerk = s.add("jianshe", gkml::Role::township, "230522203000", "建设乡政务公开2025");
+    auto old = s.service->upload(clerk, "230522203000", "目录.xls", "not read");
+    CHECK(old.status == 422);
+    CHECK(old.entry.id > 0);
+    auto uploads = s.service->uploads(clerk, "230522203000", 10);
+    REQUIRE(uploads);
+    CHECK(uploads->size() == 1);
+    std::string name;
+    for (int i = 0; i < 100; ++i) name += "建设乡";  // 900 bytes
+    auto own = gkml::read_catalog(youyi / "catalogs" / "230522203000.xml");
+    REQUIRE(own);
+    auto book = gkml::catalog_to_xlsx(*own, s.dir);
+    REQUIRE(book);
+    auto put = s.service->upload(clerk, "230522203000", name + ".xlsx", *book);
+    INFO(put.message);
+    CHECK(put.status == 200);
+    CHECK(put.entry.file.ends_with(".xlsx"));
+    CHECK(put.entry.file.size() <= 200);
+    CHECK(s.service->upload(clerk, "230522203000", "again.xlsx", *book).status == 429);  // the hour's one was that
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <csignal>
 #include <iostream>
 #include <mutex>
@@ -30,7 +31,7 @@ struct ServeArgs {
     std::size_t max_upload_mb = 20;
     std::size_t uploads_per_hour = 60;
     int idle_minutes = 60;
-    std::size_t threads = 8;
+    std::size_t threads = 32;
     bool behind_proxy = false;
 };
 
@@ -89,19 +90,24 @@ private:
         Account account;
     };
 
+    // The client's address: behind the proxy on this machine, what it says in X-Real-IP (from no one else).
     std::string client_of(const httplib::Request& req) const {
-        if (args_.behind_proxy)
+        const bool from_proxy = req.remote_addr == "127.0.0.1" || req.remote_addr == "::1" || req.remote_addr == "::ffff:127.0.0.1";
+        if (args_.behind_proxy && from_proxy)
             if (auto real = req.get_header_value("X-Real-IP"); !real.empty()) return real;
         return req.remote_addr;
     }
 
-    void set_cookie(httplib::Response& res, std::string_view name, std::string_view value, bool clear = false) const {
-        res.set_header("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict{}{}", name, value,
+    // Behind TLS the cookies are __Host- ones: Secure, for this host and path /, not settable by a sibling host.
+    std::string cookie_name(std::string_view base) const { return (args_.behind_proxy ? "__Host-" : "") + std::string(base); }
+
+    void set_cookie(httplib::Response& res, std::string_view base, std::string_view value, bool clear = false) const {
+        res.set_header("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict{}{}", cookie_name(base), value,
                                                  args_.behind_proxy ? "; Secure" : "", clear ? "; Max-Age=0" : ""));
     }
 
     std::optional<Visit> visit_of(const httplib::Request& req) {
-        auto id = cookie_of(req, session_cookie);
+        auto id = cookie_of(req, cookie_name(session_cookie));
         if (id.empty()) return std::nullopt;
         auto session = sessions_.find(id, Clock::now());
         if (!session) return std::nullopt;
@@ -165,6 +171,8 @@ private:
     }
 
     bool csrf_ok(const Visit& visit, std::string_view token) const { return !token.empty() && same_token(token, visit.session.csrf); }
+    // A form's fields come in its body; a token or password in a URL would be logged and leaked.
+    static bool in_url(const httplib::Request& req) { return req.target.find('?') != std::string::npos; }
 
     void sign_in_form(httplib::Response& res, int status, std::string_view problem, std::string_view name) const {
         auto token = random_token();
@@ -179,11 +187,11 @@ private:
 
     void post_login(const httplib::Request& req, httplib::Response& res) {
         const auto name = req.get_param_value("name");
-        const auto cookie = cookie_of(req, login_cookie);
-        if (cookie.empty() || !same_token(cookie, req.get_param_value("csrf")))
+        const auto cookie = cookie_of(req, cookie_name(login_cookie));
+        if (cookie.empty() || in_url(req) || !same_token(cookie, req.get_param_value("csrf")))
             return sign_in_form(res, 403, "登录页已过期，请重新登录 / the sign-in form expired; sign in again", name);
         const auto client = client_of(req);
-        if (auto wait = throttle_.wait(name, client, Clock::now()); wait > 0)
+        if (auto wait = throttle_.admit(name, client, Clock::now()); wait > 0)
             return sign_in_form(res, 429, fmt::format("尝试次数过多，请 {} 分钟后再试 / too many attempts; wait {} minutes", (wait + 59) / 60, (wait + 59) / 60), name);
         auto account = service_->sign_in(name, req.get_param_value("password"));
         if (!account) {
@@ -191,11 +199,10 @@ private:
             return sign_in_form(res, 500, "服务出错 / the service failed", name);
         }
         if (!*account) {
-            throttle_.failed(name, client, Clock::now());
             log_line(fmt::format("{} sign-in refused for {} from {}", utc_now(), name, client));
             return sign_in_form(res, 401, "账号或口令不对 / wrong name or password", name);
         }
-        throttle_.succeeded(name);
+        throttle_.succeeded(name, client);
         log_line(fmt::format("{} sign-in of {} from {}", utc_now(), name, client));
         auto session = sessions_.start((*account)->name, Clock::now(), (*account)->pwhash);
         request_note.account = session.account;
@@ -207,7 +214,7 @@ private:
     void post_logout(const httplib::Request& req, httplib::Response& res) {
         auto visit = require(req, res, false);
         if (!visit) return;
-        if (!csrf_ok(*visit, req.get_param_value("csrf"))) return refuse(res, &*visit, false, 403, csrf_problem);
+        if (in_url(req) || !csrf_ok(*visit, req.get_param_value("csrf"))) return refuse(res, &*visit, false, 403, csrf_problem);
         sessions_.end(visit->session.id);
         set_cookie(res, session_cookie, "", true);
         res.set_redirect("/login", 303);
@@ -498,7 +505,8 @@ int run_serve(const ServeArgs& args) {
     server.route(http);
     http.new_task_queue = [threads = args.threads] { return new httplib::ThreadPool(threads); };
     http.set_payload_max_length((args.max_upload_mb << 20) + (1u << 20));  // the file and the form around it
-    http.set_read_timeout(std::chrono::seconds(30));
+    http.set_read_timeout(std::chrono::seconds(20));
+    http.set_keep_alive_timeout(2);  // an idle browser connection holds a thread: let it go soon
     http.set_write_timeout(std::chrono::seconds(30));
 
     int port = where->second;
@@ -509,12 +517,27 @@ int run_serve(const ServeArgs& args) {
               << port << "/ (" << args.db.string() << ", " << units->size() << " units, " << accounts->size() << " accounts)" << std::endl;
     if (accounts->empty()) std::cerr << "gkml serve: 还没有账号，先用 gkml users add 建立 (no accounts yet: gkml users add)" << std::endl;
 
+    std::mutex stopping;
+    std::condition_variable stopped_cv;
+    bool stopped = false;
     std::thread stopper([&] {
         int signal = 0;
         sigwait(&stop_signals, &signal);
         http.stop();
+        // Requests in flight finish; a client that keeps a connection open without finishing its
+        // request does not hold the stop up for long. (A put is one transaction: nothing is half-written.)
+        std::unique_lock lock(stopping);
+        if (!stopped_cv.wait_for(lock, std::chrono::seconds(10), [&] { return stopped; })) {
+            log_line("gkml serve: stopped with connections still open 10 s after the signal");
+            std::_Exit(ok);
+        }
     });
     const bool served = http.listen_after_bind();
+    {
+        std::lock_guard lock(stopping);
+        stopped = true;
+    }
+    stopped_cv.notify_all();
     pthread_kill(stopper.native_handle(), SIGTERM);  // wakes it when the server stopped by itself
     stopper.join();
     std::cerr << "gkml serve: stopped" << std::endl;
@@ -533,7 +556,7 @@ void add_serve(CLI::App& app, int& exit_code) {
     sub->add_option("--max-upload-mb", args->max_upload_mb, "Largest upload in MiB (default 20)")->check(CLI::Range(1, 1024));
     sub->add_option("--uploads-per-hour", args->uploads_per_hour, "Uploads an account may make in an hour (default 60)")->check(CLI::Range(1, 100000));
     sub->add_option("--idle-minutes", args->idle_minutes, "Sign a session out after this long without a request (default 60)")->check(CLI::Range(1, 24 * 60));
-    sub->add_option("--threads", args->threads, "Requests answered at once (default 8)")->check(CLI::Range(1, 256));
+    sub->add_option("--threads", args->threads, "Connections served at once (default 32; a browser keeps a few open)")->check(CLI::Range(1, 256));
     sub->add_flag("--behind-proxy", args->behind_proxy,
                   "Behind a TLS reverse proxy on this machine: cookies marked Secure, the client address from X-Real-IP");
     sub->footer("Accounts: gkml users add NAME --db FILE --role township|county|admin --unit CODE.\n"

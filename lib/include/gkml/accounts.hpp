@@ -73,10 +73,11 @@ class SignInThrottle {
 public:
     SignInThrottle(std::size_t per_account, std::size_t per_client, std::chrono::seconds window)
         : per_account_(per_account), per_client_(per_client), window_(window) {}
-    // Seconds to wait before another attempt is heard; 0 when it may go ahead.
-    long wait(std::string_view account, std::string_view client, Clock::time_point now);
-    void failed(std::string_view account, std::string_view client, Clock::time_point now);
-    void succeeded(std::string_view account);
+    // Seconds to wait before another attempt is heard; 0 when it may go ahead, and then it is counted
+    // as a failure at once, so that attempts made side by side cannot all pass before any has failed.
+    long admit(std::string_view account, std::string_view client, Clock::time_point now);
+    // The admitted attempt was right: it is not counted, and the name's failures are forgotten.
+    void succeeded(std::string_view account, std::string_view client);
 
 private:
     long wait_for(const std::string& key, std::size_t failures, Clock::time_point now);

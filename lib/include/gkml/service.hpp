@@ -5,7 +5,6 @@
 // routes, cookies and status codes.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <expected>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <vector>
 
@@ -58,7 +58,9 @@ public:
     std::expected<std::vector<Unit>, Error> registry() const;
     std::expected<bool, Error> may_read(const Account& account, std::string_view unit) const;
 
-    // The file as the clerk sent it (xlsx, csv, html, docx, or the XML gkml writes), for `unit`.
+    // The file as the clerk sent it (xlsx, csv, html, docx, or the XML gkml writes), for `unit`: refused
+    // (403) when it is another unit's (an XML's unit, a workbook cover's 单位代码). Checks run one per
+    // core at once; only checked files count against the hourly limit.
     UploadResult upload(const Account& account, std::string_view unit, std::string file_name, const std::string& bytes);
 
     // An audit of `unit` (and the units under it) the account may read; empty `unit`: everything it may read.
@@ -77,9 +79,8 @@ private:
     std::mutex hour_mutex_;
     std::map<std::string, std::vector<Clock::time_point>, std::less<>> uploads_by_account_;
     std::string no_account_;  // a hash of a random password: what a name with no account is checked against
-    std::mutex verify_mutex_;
-    std::condition_variable verify_free_;
-    unsigned verifying_ = 0;
+    std::counting_semaphore<> verifying_;  // password checks at once: one per core
+    std::counting_semaphore<> checking_;   // upload checks at once: one per core
 };
 
 // The pages. `csrf` goes into every form; `account` is who is signed in.

@@ -54,6 +54,9 @@ shared = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.open
 workbook("deep-shared-string.xlsx", sheet(ROWS).replace("</sheetData>", '<row r="3"><c r="A3" t="s"><v>0</v></c></row></sheetData>'), shared)
 # Control characters (U+0001, U+0008) and a NUL written as Excel escapes them, in a clerk's cell.
 workbook("control-characters.xlsx", sheet([HEADER, ["1", "最低生活保障", "办事_x0001_指南_x0000_续", "申请_x0008_条件", "20个工作日"]]))
+# Three million empty shared strings (15 MB unpacked, 15 KB packed): gigabytes once parsed into nodes.
+workbook("shared-strings-3m.xlsx", sheet(ROWS), '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+         'spreadsheetml/2006/main">' + "<si/>" * 3_000_000 + "</sst>")
 # The header row and nothing under it.
 workbook("header-only.xlsx", sheet([HEADER]))
 print("tests/data/hostile: workbooks written")
