@@ -4,7 +4,7 @@ between them (every tenth one broken as a clerk breaks it), each result checked 
 be; then the upload log and the store are checked for nothing lost. Reports p50/p99 latency and the
 server's peak memory (VmHWM). Stdlib only.
 
-Usage: bench/serve_load.py --gkml build/gkml [--clients 20] [--uploads 200] [--threads 8]"""
+Usage: bench/serve_load.py --gkml build/gkml [--clients 20] [--uploads 200] [--threads 32]"""
 import argparse
 import http.client
 import json
@@ -78,7 +78,7 @@ def main() -> int:
     parser.add_argument("--gkml", default=str(ROOT / "build" / "gkml"))
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--uploads", type=int, default=200)
-    parser.add_argument("--threads", type=int, default=8, help="gkml serve --threads")
+    parser.add_argument("--threads", type=int, default=32, help="gkml serve --threads")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="gkml-load-"))
