@@ -233,7 +233,7 @@ TEST_CASE("a catalog's CSV goes in as a catalog though its 公开时限 say 形�
     CHECK(s.snapshots() == 2);
 }
 
-TEST_CASE("a refusal before the check is logged and does not use up the hour's uploads; a long name keeps its extension", "[service]") {
+TEST_CASE("a refusal before the check is logged and does not use up the hour's uploads, and a long name keeps its extension", "[service]") {
     TempService s(1);  // one checked upload an hour
     auto clerk = s.add("jianshe", gkml::Role::township, "230522203000", "建设乡政务公开2025");
     auto old = s.service->upload(clerk, "230522203000", "目录.xls", "not read");
