@@ -281,35 +281,40 @@ private:
         return code;
     }
 
-    void get_county(const httplib::Request& req, httplib::Response& res) {
+    // The report of the units a page asks about (?unit=), when the account may read them.
+    struct Reported {
+        Visit visit;
+        std::string scope;
+        Audit audit;
+        ReportInput input;
+    };
+    std::optional<Reported> reported(const httplib::Request& req, httplib::Response& res) {
         auto visit = require(req, res, false);
-        if (!visit) return;
+        if (!visit) return std::nullopt;
         auto scope = scope_of(req, res, *visit, false);
-        if (!scope) return;
+        if (!scope) return std::nullopt;
         auto audit = service_->audit(visit->account, *scope);
-        if (!audit) return failed(res, *visit, false, audit.error());
+        if (!audit) return failed(res, *visit, false, audit.error()), std::nullopt;
         auto input = audit_report(*audit, "", "");
-        if (!input) return failed(res, *visit, false, input.error());
-        auto snapshots = audit->store.snapshots();
-        if (!snapshots) return failed(res, *visit, false, snapshots.error());
-        auto uploads = service_->uploads(visit->account, *scope, 100);
-        if (!uploads) return failed(res, *visit, false, uploads.error());
-        CountyPage view{input->title, std::move(input->coverage), std::move(input->trend), {}, std::move(*uploads), *scope};
+        if (!input) return failed(res, *visit, false, input.error()), std::nullopt;
+        return Reported{std::move(*visit), std::move(*scope), std::move(*audit), std::move(*input)};
+    }
+
+    void get_county(const httplib::Request& req, httplib::Response& res) {
+        auto r = reported(req, res);
+        if (!r) return;
+        auto snapshots = r->audit.store.snapshots();
+        if (!snapshots) return failed(res, r->visit, false, snapshots.error());
+        auto uploads = service_->uploads(r->visit.account, r->scope, 100);
+        if (!uploads) return failed(res, r->visit, false, uploads.error());
+        CountyPage view{r->input.title, std::move(r->input.coverage), std::move(r->input.trend), {}, std::move(*uploads), r->scope};
         for (auto s = snapshots->rbegin(); s != snapshots->rend() && view.snapshots.size() < 100; ++s)
-            if (std::ranges::find(audit->units, s->unit, &Unit::code) != audit->units.end()) view.snapshots.push_back(*s);
-        page(res, 200, county_page(PageContext{&visit->account, visit->session.csrf}, view));
+            if (std::ranges::find(r->audit.units, s->unit, &Unit::code) != r->audit.units.end()) view.snapshots.push_back(*s);
+        page(res, 200, county_page(PageContext{&r->visit.account, r->visit.session.csrf}, view));
     }
 
     void get_report(const httplib::Request& req, httplib::Response& res) {
-        auto visit = require(req, res, false);
-        if (!visit) return;
-        auto scope = scope_of(req, res, *visit, false);
-        if (!scope) return;
-        auto audit = service_->audit(visit->account, *scope);
-        if (!audit) return failed(res, *visit, false, audit.error());
-        auto input = audit_report(*audit, "", "");
-        if (!input) return failed(res, *visit, false, input.error());
-        page(res, 200, report_html(*input));
+        if (auto r = reported(req, res)) page(res, 200, report_html(r->input));
     }
 
     // The 整改清单 of `code` (empty: every unit the account may read) as a workbook or a printable page.

@@ -43,8 +43,8 @@ std::optional<std::string> read_line(bool terminal, std::string_view prompt) {
     return line;
 }
 
-// The new password of `name`, checked against the rules; an error when it is refused.
-std::expected<std::string, Error> new_password(std::string_view name) {
+// The hash of a new password for `name`, read and checked against the rules; an error when it is refused.
+std::expected<std::string, Error> new_password_hash(std::string_view name) {
     const bool terminal = isatty(STDIN_FILENO) != 0;
     auto password = read_line(terminal, "新口令 (new password, at least 10 characters): ");
     if (!password) return std::unexpected(Error{ErrorKind::usage, "没有读到口令 / no password on standard input", "", 0});
@@ -53,7 +53,7 @@ std::expected<std::string, Error> new_password(std::string_view name) {
         auto again = read_line(terminal, "再输一次 (again): ");
         if (!again || *again != *password) return std::unexpected(Error{ErrorKind::usage, "两次输入的口令不一致 / the passwords differ", "", 0});
     }
-    return std::move(*password);
+    return hash_password(*password);
 }
 
 std::expected<Store, Error> open_store(const UsersArgs& args) {
@@ -88,9 +88,7 @@ int run_add(const UsersArgs& args) {
     auto existing = store->account(args.name);
     if (!existing) return report(existing.error());
     if (*existing) return report(Error{ErrorKind::usage, "已有账号 " + args.name + "：改口令用 gkml users passwd / the account exists", "", 0});
-    auto password = new_password(args.name);
-    if (!password) return report(password.error());
-    auto hash = hash_password(*password);
+    auto hash = new_password_hash(args.name);
     if (!hash) return report(hash.error());
     if (auto put = store->put_account(Account{args.name, *role, args.unit, *hash, ""}); !put) return report(put.error());
     std::cerr << "gkml: 账号 " << args.name << " 已建立 (" << to_string(*role) << (args.unit.empty() ? "" : " " + args.unit) << ")\n";
@@ -103,9 +101,7 @@ int run_passwd(const UsersArgs& args) {
     auto account = store->account(args.name);
     if (!account) return report(account.error());
     if (!*account) return report(Error{ErrorKind::usage, "没有账号 " + args.name + " / no such account", "", 0});
-    auto password = new_password(args.name);
-    if (!password) return report(password.error());
-    auto hash = hash_password(*password);
+    auto hash = new_password_hash(args.name);
     if (!hash) return report(hash.error());
     (*account)->pwhash = *hash;
     if (auto put = store->put_account(**account); !put) return report(put.error());
