@@ -190,6 +190,7 @@ private:
         const auto cookie = cookie_of(req, cookie_name(login_cookie));
         if (cookie.empty() || in_url(req) || !same_token(cookie, req.get_param_value("csrf")))
             return sign_in_form(res, 403, "登录页已过期，请重新登录 / the sign-in form expired; sign in again", name);
+        if (name.size() > 64) return sign_in_form(res, 401, "账号或口令不对 / wrong name or password", "");  // no account has such a name
         const auto client = client_of(req);
         if (auto wait = throttle_.admit(name, client, Clock::now()); wait > 0)
             return sign_in_form(res, 429, fmt::format("尝试次数过多，请 {} 分钟后再试 / too many attempts; wait {} minutes", (wait + 59) / 60, (wait + 59) / 60), name);
