@@ -744,13 +744,16 @@ std::optional<Header> find_header(const Grid& grid) {
 
 // "20 社会救助!S17": where a clerk finds a cell (a CSV has no sheet name: "S17").
 std::string cell_of(const Grid& grid, std::size_t row, std::size_t column) {
-    return (grid.name.empty() ? "" : grid.name + "!") + cell_address(row, column);
+    return (grid.name.empty() ? "" : grid.name + "!") + cell_address(grid.first_row + row, column);
 }
+
+// The 1-based row of the source (as a spreadsheet shows it) of `row` of the grid.
+int source_row(const Grid& grid, std::size_t row) { return int(grid.first_row + row + 1); }
 
 Diagnostic cell_diagnostic(const ImportOptions& options, const Grid& grid, std::size_t row, std::size_t column,
                            std::string zh, std::string en, std::string code = "GKML-W101", std::string hint = "",
                            Severity severity = Severity::warning) {
-    return Diagnostic{std::move(code), severity, options.file, int(row + 1), int(column + 1), std::move(zh), std::move(en),
+    return Diagnostic{std::move(code), severity, options.file, source_row(grid, row), int(column + 1), std::move(zh), std::move(en),
                       std::move(hint), cell_of(grid, row, column)};
 }
 
@@ -1123,7 +1126,7 @@ struct GridReader {
         auto name_column = static_cast<std::size_t>(
             std::ranges::find(columns, Column::name, &ColumnHead::column) - columns.begin());
         if (name_column >= columns.size()) name_column = 0;
-        item.pos = SourcePos{options.file, int(r + 1), int(name_column + 1), cell_of(grid, r, name_column)};
+        item.pos = SourcePos{options.file, source_row(grid, r), int(name_column + 1), cell_of(grid, r, name_column)};
         if (!has_usable_id(item)) item.id.clear();
         if (is_field_code(field_code)) pending.field_code = field_code;
         else if (const auto* f = field_named_in(field_name, options.registry)) pending.field_code = f->code;
@@ -1135,8 +1138,8 @@ struct GridReader {
             pending.field_code = item.id.substr(2, 2);
         else pending.field_code = grid_field;
         if (pending.field_code.empty()) {
-            result.diagnostics.push_back(cell_diagnostic(options, grid, r, 0, "看不出第 " + std::to_string(r + 1) + " 行属于哪个领域",
-                                                         "cannot tell the field of row " + std::to_string(r + 1), "GKML-E102",
+            result.diagnostics.push_back(cell_diagnostic(options, grid, r, 0, "看不出第 " + std::to_string(source_row(grid, r)) + " 行属于哪个领域",
+                                                         "cannot tell the field of row " + std::to_string(source_row(grid, r)), "GKML-E102",
                                                          "用 --field 指定领域代码，或在表中加“相应领域”列。", Severity::error));
             return;
         }
@@ -1384,6 +1387,7 @@ std::expected<Imported, Error> catalog_from_csv(std::string_view bytes, const Im
                 meta.emplace_back(row.cells.front().substr(1), row.cells.size() > 1 ? row.cells[1] : "");
             else grids[0].rows.push_back(std::move(row.cells));
         }
+        grids[0].first_row = meta.size();  // Excel and WPS show the # lines as the first rows
     }
     return catalog_from_grids(grids, meta, options);
 }

@@ -196,3 +196,20 @@ TEST_CASE("a pilot team's catalog becomes a template, and a new unit starts from
     CHECK(next.meta.unit->name == "红光镇");
     CHECK(next.item_count() == tpl.item_count());
 }
+
+TEST_CASE("a CSV's cell addresses are the rows Excel shows, counting the # lines above the table", "[csv]") {
+    auto catalog = read_catalog(std::filesystem::path(GKML_SOURCE_DIR) / "examples" / "youyi" / "catalogs" / "230522-mzj.xml");
+    REQUIRE(catalog);
+    auto csv = catalog_to_csv(*catalog);
+    csv += "99,,20,本单位自设事项,,内容,,,,,,,√,,√,,,,,\n";  // a row of the unit's own with its 二级事项 left empty
+    auto records = parse_csv(*decode_text(csv, "民政局.csv"), "民政局.csv");
+    REQUIRE(records);
+    ImportOptions options;
+    options.file = "民政局.csv";
+    auto imported = catalog_from_csv(csv, options);
+    REQUIRE(imported);
+    auto empty = std::ranges::find(imported->diagnostics, std::string("GKML-E103"), &Diagnostic::code);
+    REQUIRE(empty != imported->diagnostics.end());
+    CHECK(empty->cell == "E" + std::to_string(records->size()));  // the last row, as the spreadsheet numbers it
+    CHECK(empty->line == static_cast<int>(records->size()));
+}

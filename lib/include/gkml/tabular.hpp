@@ -58,6 +58,7 @@ std::vector<Channel> parse_channels(std::string_view cell);
 struct Grid {
     std::string name;  // sheet name or page title: may name the field
     std::vector<std::vector<std::string>> rows;
+    std::size_t first_row = 0;  // rows of the source above rows[0] (a CSV's # lines): cell addresses count them
 };
 
 // A locality's own standard catalog, as it publishes it (a Word document, a workbook, a web page),
