@@ -1,7 +1,7 @@
 // Opens the county report in Debian's chromium, offline, the way an officer opens it from disk, and
 // checks that it rendered: every unit present, a heat-map cell per unit × field, no console error,
 // no network request. Usage: node report.mjs REPORT.html UNITS.txt FIELDS SCREENSHOT.png
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
@@ -11,11 +11,7 @@ const failures = [];
 let passed = 0;
 const check = (ok, what) => (ok ? passed++ : failures.push(what));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 const errors = [];
 const requests = [];

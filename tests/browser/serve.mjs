@@ -4,7 +4,7 @@
 // signing in, no form without its CSRF token. Screenshots go to the artifact folder.
 // Usage: GKML=binary GKML_DB=store node serve.mjs BASE_URL WORK_DIR ARTIFACT_DIR
 // (WORK_DIR holds broken.xlsx and fixed.xlsx; GKML_DB is the store the server runs on)
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -15,11 +15,7 @@ const failures = [];
 let passed = 0;
 const check = (ok, what) => (ok ? passed++ : failures.push(what));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const errors = [];
 // The first screen, as the user sees it, and the whole page.
 async function shoot(page, name) {
