@@ -108,7 +108,8 @@ def main() -> int:
     first = server.stderr.readline()
     port = int(re.search(r":(\d+)/", first).group(1))
     log_lines = []
-    threading.Thread(target=lambda: log_lines.extend(server.stderr), daemon=True).start()
+    reader = threading.Thread(target=lambda: log_lines.extend(server.stderr), daemon=True)
+    reader.start()
 
     clients = [Client(port) for _ in range(args.clients)]
     for i, c in enumerate(clients):
@@ -140,6 +141,7 @@ def main() -> int:
     peak = next(line.split()[1] for line in Path(f"/proc/{server.pid}/status").read_text().splitlines() if line.startswith("VmHWM"))
     server.terminate()
     server.wait(timeout=30)
+    reader.join(timeout=30)  # every line the server wrote before it stopped
 
     wrong = []
     for took, status, answer, (client, unit, name, content, broken) in results:

@@ -107,7 +107,7 @@ long SignInThrottle::wait_for(const std::string& key, std::size_t failures, Cloc
     auto& times = it->second;
     std::erase_if(times, [&](Clock::time_point t) { return now - t >= window_; });
     if (times.empty()) {
-        attempts_.erase(it);  // names tried once and long ago are not kept
+        attempts_.erase(it);
         return 0;
     }
     if (times.size() < failures) return 0;
@@ -117,6 +117,8 @@ long SignInThrottle::wait_for(const std::string& key, std::size_t failures, Cloc
 
 long SignInThrottle::admit(std::string_view account, std::string_view client, Clock::time_point now) {
     std::lock_guard lock(mutex_);
+    if (attempts_.size() > 10'000)  // names and addresses tried once and long ago are not kept
+        std::erase_if(attempts_, [&](const auto& entry) { return entry.second.empty() || now - entry.second.back() >= window_; });
     const std::string by_name = "a:" + std::string(account), by_client = "c:" + std::string(client);
     if (auto wait = std::max(wait_for(by_name, per_account_, now), wait_for(by_client, per_client_, now)); wait > 0) return wait;
     attempts_[by_name].push_back(now);

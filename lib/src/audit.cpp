@@ -113,6 +113,15 @@ std::string default_title(const std::vector<Unit>& registry, const std::vector<U
 
 }  // namespace
 
+std::expected<std::vector<Snapshot>, Error> audit_snapshots(const Audit& audit) {
+    auto snapshots = audit.store.snapshots();
+    if (!snapshots) return snapshots;
+    std::set<std::string, std::less<>> audited;
+    for (const auto& u : audit.units) audited.insert(u.code);
+    std::erase_if(*snapshots, [&](const Snapshot& s) { return !audited.contains(s.unit); });
+    return snapshots;
+}
+
 std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string title, std::string issuer) {
     auto now = audit_coverage(audit);
     if (!now) return std::unexpected(now.error());
@@ -122,13 +131,10 @@ std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string t
     input.issuer = std::move(issuer);
     input.coverage = std::move(*now);
     input.fields = audit.basis->fields;
-    auto snapshots = audit.store.snapshots();
-    if (!snapshots) return std::unexpected(snapshots.error());
     // The runs that touched the units audited: another county's ingest, or another unit's upload,
     // is neither a point of this trend nor anything they should learn of.
-    std::set<std::string, std::less<>> audited;
-    for (const auto& u : audit.units) audited.insert(u.code);
-    std::erase_if(*snapshots, [&](const Snapshot& s) { return !audited.contains(s.unit); });
+    auto snapshots = audit_snapshots(audit);
+    if (!snapshots) return std::unexpected(snapshots.error());
     for (const auto& [name, last] : ingest_runs(*snapshots)) {
         if (last == snapshots->back().id) {  // the newest run is what the store holds now
             input.trend.push_back({name, input.coverage.total});
@@ -155,7 +161,6 @@ std::expected<RectifyNotice, Error> audit_rectify(const Audit& audit, std::optio
 
 std::expected<RectifyNotice, Error> audit_rectify(const Audit& audit, const CoverageReport& coverage, std::optional<Date> date,
                                                   int within, std::string title, std::string issuer) {
-    const auto* result = &coverage;
     // Issued on the day the data runs to (so that runs give the same bytes), unless told otherwise.
     Date issued = audit.options.period.to;
     if (date) {
@@ -171,10 +176,10 @@ std::expected<RectifyNotice, Error> audit_rectify(const Audit& audit, const Cove
     auto& heading = notice.heading;
     heading.title = !title.empty() ? std::move(title) : (county ? county->name : std::string()) + "基层政务公开标准目录落实问题整改清单";
     heading.issuer = !issuer.empty() ? std::move(issuer) : county ? county->name : "";
-    heading.period = result->period.label;
-    for (const auto& s : result->standards) heading.standard += (heading.standard.empty() ? "" : "；") + standard_text(s);
+    heading.period = coverage.period.label;
+    for (const auto& s : coverage.standards) heading.standard += (heading.standard.empty() ? "" : "；") + standard_text(s);
     heading.issued = issued;
-    for (const auto& u : result->units) notice.lists.push_back(rectify_list(u, *due));
+    for (const auto& u : coverage.units) notice.lists.push_back(rectify_list(u, *due));
     return notice;
 }
 

@@ -329,7 +329,7 @@ bool is_ledger_csv(std::string_view bytes) {
     while (!rest.empty()) {
         auto end = rest.find('\n');
         auto line = rest.substr(0, end);
-        if (!line.empty() && line.front() != '#' && line.find_first_not_of(" \t\r,") != std::string_view::npos) {
+        if (line.find_first_not_of(" \t\r,") != std::string_view::npos) {  // the header, as parse_ledger_csv takes it
             auto header = parse_csv(line, "");
             return header && !header->empty() && formed_column(header->front().cells).has_value();
         }

@@ -50,6 +50,16 @@ const Catalog& Service::national() const {
     return *std::ranges::find(basis_.standards, CatalogKind::standard, &Catalog::kind);
 }
 
+bool Service::within_hour(std::map<std::string, std::vector<Clock::time_point>, std::less<>>& by_account, const std::string& name) {
+    std::lock_guard lock(hour_mutex_);
+    auto now = Clock::now();
+    auto& times = by_account[name];
+    std::erase_if(times, [&](Clock::time_point t) { return now - t >= std::chrono::hours(1); });
+    if (times.size() >= options_.uploads_per_hour) return false;
+    times.push_back(now);
+    return true;
+}
+
 std::expected<std::optional<Account>, Error> Service::account(std::string_view name) const {
     auto store = Store::open_read_only(options_.db);
     if (!store) return std::unexpected(store.error());
@@ -126,6 +136,20 @@ std::string lower_extension(const std::string& name) {
     return extension.empty() ? "" : extension.substr(1);
 }
 
+// A ledger's record dated after tomorrow (formed or published): it would move every unit's period
+// and judging day to that date.
+std::optional<std::string> dated_after_today(const PreparedFile& file) {
+    const auto* ledgers = std::get_if<std::vector<Ledger>>(&file.content);
+    if (!ledgers) return std::nullopt;
+    const Date latest{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) + std::chrono::days(1)};
+    for (const auto& ledger : *ledgers)
+        for (const auto& r : ledger.records)
+            if (r.formed > latest || r.published > latest)
+                return "台账中有日期在今天之后的记录（事项 " + r.item + "，形成 " + format_date(r.formed) + "，发布 " + format_date(r.published) +
+                       "），未入库：请改正日期后重新上传 / a record is dated in the future";
+    return std::nullopt;
+}
+
 UploadResult refused(UploadResult out, int status, std::string message) {
     out.status = status;
     out.message = std::move(message);
@@ -140,7 +164,9 @@ UploadResult Service::upload(const Account& account, std::string_view unit, std:
     out.entry = UploadEntry{0, "", account.name, std::string(unit), file_name, static_cast<std::int64_t>(bytes.size()), "rejected", 0, 0, ""};
     if (!may_upload(account, unit))
         return refused(std::move(out), 403, "这个账号只能上传本单位的目录和台账 / this account uploads for its own unit only");
+    // A refusal is logged, as many an hour as uploads may be made (then only answered).
     auto log_rejected = [&](UploadResult rejected, int status, std::string message) {
+        if (!within_hour(refusals_by_account_, account.name)) return refused(std::move(rejected), status, std::move(message));
         std::lock_guard lock(write_mutex_);
         if (auto id = writer_.log_upload(rejected.entry)) rejected.entry.id = *id;
         return refused(std::move(rejected), status, std::move(message));
@@ -148,9 +174,7 @@ UploadResult Service::upload(const Account& account, std::string_view unit, std:
     if (bytes.size() > options_.max_upload_bytes)
         return log_rejected(std::move(out), 413, "文件太大（上限 " + std::to_string(options_.max_upload_bytes >> 20) + " MB） / the file is too large");
     const auto extension = lower_extension(file_name);
-    const bool xml_or_ledger = extension == "xml" || (extension == "csv" && is_ledger_csv(bytes));
-    const bool table = !xml_or_ledger && (extension == "xlsx" || extension == "csv" || extension == "html" || extension == "htm" || extension == "docx");
-    if (!xml_or_ledger && !table) {
+    if (extension != "xml" && table_format_of(file_name).empty()) {
         out.entry.errors = 1;
         if (extension == "xls" || extension == "et" || extension == "ods" || extension == "doc" || extension == "wps")
             return log_rejected(std::move(out), 422, "请在 Excel 或 WPS 中“另存为” .xlsx（文档另存为 .docx）后再上传 / save it as .xlsx or .docx first");
@@ -161,15 +185,9 @@ UploadResult Service::upload(const Account& account, std::string_view unit, std:
     auto self = std::ranges::find(*units, unit, &Unit::code);
     if (self == units->end() || !self->level)
         return refused(std::move(out), 403, "单位 " + std::string(unit) + " 不在单位名录中 / the unit is not in the registry");
-    {  // only files that are checked count: a refusal above costs nothing
-        std::lock_guard lock(hour_mutex_);
-        auto now = Clock::now();
-        auto& times = uploads_by_account_[account.name];
-        std::erase_if(times, [&](Clock::time_point t) { return now - t >= std::chrono::hours(1); });
-        if (times.size() >= options_.uploads_per_hour)
-            return refused(std::move(out), 429, "一小时内上传次数已达上限，请稍后再试 / too many uploads this hour");
-        times.push_back(now);
-    }
+    if (!within_hour(uploads_by_account_, account.name))  // only files that are checked count
+        return refused(std::move(out), 429, "一小时内上传次数已达上限，请稍后再试 / too many uploads this hour");
+    const bool xml_or_ledger = extension == "xml" || (extension == "csv" && is_ledger_csv(bytes));
 
     {
         // At most one check per core at once: reading a workbook's parts may take a few hundred MB.
@@ -186,6 +204,7 @@ UploadResult Service::upload(const Account& account, std::string_view unit, std:
             out.file = ingester.prepare_table(bytes, file_name, table_format_of(file_name), options);
         }
     }
+    if (auto late = dated_after_today(out.file)) out.file.refused = Error{ErrorKind::invalid_input, *late, file_name, 0};
     out.entry.errors = std::ranges::count(out.file.diagnostics, Severity::error, &Diagnostic::severity) + (out.file.refused ? 1 : 0);
     out.entry.warnings = std::ranges::count(out.file.diagnostics, Severity::warning, &Diagnostic::severity);
     if (std::ranges::find(out.file.diagnostics, std::string("GKML-E104"), &Diagnostic::code) != out.file.diagnostics.end())  // the cover names another unit

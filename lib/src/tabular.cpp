@@ -1250,22 +1250,31 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
         field->items.push_back(std::move(p.item));
         has_levels[p.field_code].push_back(p.has_levels);
     }
-    // The cover's 单位代码 cell.
-    auto unit_code_cell = [&] {
-        std::string cell;
+    // A row of the cover (a workbook's cover sheet, a CSV's # lines): its value and cell.
+    auto cover = [&](std::string_view label) -> std::pair<std::string, std::string> {
         for (const auto& grid : grids)
-            for (std::size_t r = 0; r < grid.rows.size() && cell.empty(); ++r)
-                if (grid.rows[r].size() >= 2 && trim(grid.rows[r][0]) == "单位代码") cell = cell_of(grid, r, 1);
-        return cell;
+            for (std::size_t r = 0; r < grid.rows.size(); ++r)
+                if (grid.rows[r].size() >= 2 && trim(grid.rows[r][0]) == label) return {trim(grid.rows[r][1]), cell_of(grid, r, 1)};
+        for (const auto& [row_label, value] : meta)
+            if (trim(row_label) == label) return {trim(value), ""};
+        return {};
     };
-    // Read for one unit, a workbook whose cover names another holds that unit's rows.
-    if (catalog.meta.unit && options.unit && is_unit_code(catalog.meta.unit->code) && catalog.meta.unit->code != options.unit->code)
-        result.diagnostics.push_back(Diagnostic{
-            "GKML-E104", Severity::error, options.file, 0, 0,
-            "封面写的是单位 " + catalog.meta.unit->code + "（" + catalog.meta.unit->name + "）的目录，不是 " + options.unit->code + "（" +
-                options.unit->name + "）的",
-            "the cover names unit " + catalog.meta.unit->code + ", not " + options.unit->code,
-            "换成本单位的工作簿；若是拿别的单位的目录作底稿，先把封面的单位代码、单位名称改成本单位的。", unit_code_cell()});
+    auto unit_code_cell = [&] { return cover("单位代码").second; };
+    // Read for one unit, a workbook whose cover names another holds that unit's rows: by its code, or
+    // by its name when the code was cleared or mangled (2.30522E+11 may be anyone's).
+    if (options.unit) {
+        const auto [code, code_cell] = cover("单位代码");
+        const auto [name, name_cell] = cover("单位名称");
+        const bool plain_code = is_unit_code(code);
+        if ((plain_code && code != options.unit->code) || (!plain_code && !name.empty() && name != options.unit->name))
+            result.diagnostics.push_back(Diagnostic{
+                "GKML-E104", Severity::error, options.file, 0, 0,
+                "封面写的是" + (plain_code ? "单位 " + code : std::string()) + "（" + name + "）的目录，不是 " + options.unit->code + "（" +
+                    options.unit->name + "）的",
+                "the cover names " + (plain_code ? code : name) + ", not " + options.unit->code,
+                "换成本单位的工作簿；若是拿别的单位的目录作底稿，先把封面的单位代码、单位名称改成本单位的。",
+                plain_code ? code_cell : name_cell});
+    }
     // A unit code Excel turned into a number (2.30522E+11) or that is no code: said at the cover's cell.
     if (catalog.meta.unit && !options.unit && !is_unit_code(catalog.meta.unit->code)) {
         const auto& code = catalog.meta.unit->code;

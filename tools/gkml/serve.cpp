@@ -304,13 +304,12 @@ private:
     void get_county(const httplib::Request& req, httplib::Response& res) {
         auto r = reported(req, res);
         if (!r) return;
-        auto snapshots = r->audit.store.snapshots();
+        auto snapshots = audit_snapshots(r->audit);
         if (!snapshots) return failed(res, r->visit, false, snapshots.error());
         auto uploads = service_->uploads(r->visit.account, r->scope, 100);
         if (!uploads) return failed(res, r->visit, false, uploads.error());
         CountyPage view{r->input.title, std::move(r->input.coverage), std::move(r->input.trend), {}, std::move(*uploads), r->scope};
-        for (auto s = snapshots->rbegin(); s != snapshots->rend() && view.snapshots.size() < 100; ++s)
-            if (std::ranges::find(r->audit.units, s->unit, &Unit::code) != r->audit.units.end()) view.snapshots.push_back(*s);
+        for (auto s = snapshots->rbegin(); s != snapshots->rend() && view.snapshots.size() < 100; ++s) view.snapshots.push_back(*s);
         page(res, 200, county_page(PageContext{&r->visit.account, r->visit.session.csrf}, view));
     }
 
@@ -456,7 +455,7 @@ void Server::route(httplib::Server& http) {
         res.set_content(message_page(PageContext{}, 500, "出错了", "服务出错 / the service failed"), "text/html; charset=utf-8");
     });
     http.set_logger([this](Req req, const httplib::Response& res) {
-        // A request refused before routing (too large, malformed) has no start time.
+        // A request refused before routing (malformed) has no start time.
         const bool timed = request_note.start != Clock::time_point{};
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - request_note.start).count();
         log_line(fmt::format("{} {} {} {} {} {} B {} ms{}", utc_now(), client_of(req), req.method, req.path, res.status, res.body.size(),

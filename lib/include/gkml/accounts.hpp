@@ -55,7 +55,7 @@ struct Session {
 class Sessions {
 public:
     explicit Sessions(std::chrono::minutes idle) : idle_(idle) {}
-    Session start(const std::string& account, Clock::time_point now, std::string stamp = {});
+    Session start(const std::string& account, Clock::time_point now, std::string stamp);
     // The session of `id`, touched; nothing when unknown or idle too long.
     std::optional<Session> find(std::string_view id, Clock::time_point now);
     void end(std::string_view id);

@@ -72,6 +72,9 @@ struct HistoryRow {
 };
 std::expected<std::vector<HistoryRow>, Error> audit_history(const Audit& audit);
 
+// The snapshots of the audited units, oldest first.
+std::expected<std::vector<Snapshot>, Error> audit_snapshots(const Audit& audit);
+
 // The county report's input: the coverage now, a trend point per ingest run, the day the data runs
 // to. `title` empty: from the county in the registry (or the one unit asked about).
 std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string title, std::string issuer);

@@ -53,8 +53,8 @@ bool is_plainly_valid_ledger(std::string_view xml);  // the same check, the reco
 // unit, in code order.
 std::expected<std::vector<Ledger>, Error> parse_ledger_csv(std::string_view bytes, std::string_view file);
 
-// Whether a CSV (UTF-8 or GB18030) is a ledger: its header row, the first line not starting with '#',
-// names a formed-date column. A catalog's table does not, though its 公开时限 may say 形成.
+// Whether a CSV (UTF-8 or GB18030) is a ledger: its first row names a formed-date column. A catalog's
+// CSV starts with its # lines and its 公开时限 may say 形成.
 bool is_ledger_csv(std::string_view bytes);
 
 // YYYY-MM-DD, YYYY/M/D or YYYY年M月D日, with anything after a space ignored.

@@ -76,8 +76,11 @@ private:
     Schemas schemas_;
     std::mutex write_mutex_;
     Store writer_;  // the one connection that writes, under write_mutex_
+    // Whether `name` may do one more of what `by_account` counts this hour (it is then counted).
+    bool within_hour(std::map<std::string, std::vector<Clock::time_point>, std::less<>>& by_account, const std::string& name);
     std::mutex hour_mutex_;
-    std::map<std::string, std::vector<Clock::time_point>, std::less<>> uploads_by_account_;
+    std::map<std::string, std::vector<Clock::time_point>, std::less<>> uploads_by_account_;  // checked uploads
+    std::map<std::string, std::vector<Clock::time_point>, std::less<>> refusals_by_account_;  // logged refusals
     std::string no_account_;  // a hash of a random password: what a name with no account is checked against
     std::counting_semaphore<> verifying_;  // password checks at once: one per core
     std::counting_semaphore<> checking_;   // upload checks at once: one per core
