@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <ranges>
 #include <set>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include <unordered_map>
 
 #include "gkml/match.hpp"
+#include "kept.hpp"
 #include "gkml/text.hpp"
 #include "gkml/timelimit.hpp"
 
@@ -346,8 +348,21 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
         if (!until) return std::unexpected(until.error());
         if (*until && **until < options.period.to) judging.judged_on = **until;
     }
+    // A unit's coverage computed before for the same inputs is read back instead (kept.hpp); what is
+    // computed here is kept for the next run.
+    const auto run_inputs = kept::run_inputs(standards, calendar, judging);
+    std::vector<KeptCoverage> computed;
+    std::mutex computed_lock;
     auto one = [&](const Store& reader, const Unit& unit) -> Outcome {
         if (!unit.level) return std::nullopt;
+        auto through = reader.newest_snapshot(unit.code, as_of);
+        if (!through) return std::unexpected(through.error());
+        if (*through == 0) return std::nullopt;
+        auto inputs = kept::unit_inputs(run_inputs, unit);
+        auto kept = reader.kept_coverage(unit.code, *through, inputs);
+        if (!kept) return std::unexpected(kept.error());
+        if (*kept)
+            if (auto coverage = kept::unpack(**kept)) return std::move(*coverage);
         auto catalog = reader.catalog_of(unit.code, as_of);
         if (!catalog) return std::unexpected(catalog.error());
         if (!*catalog) return std::nullopt;
@@ -365,6 +380,9 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
         auto measured = coverage_of(unit, c, *standard, *records, calendar, judging);
         measured.standard = standard->id;
         measured.standard_version = standard->version;
+        auto packed = kept::pack(measured);
+        std::lock_guard hold(computed_lock);
+        computed.push_back(KeptCoverage{unit.code, *through, std::move(inputs), std::move(packed)});
         return measured;
     };
     // Units are independent: each thread reads through a connection of its own.
@@ -392,6 +410,7 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
         if (!*outcome) return std::unexpected(outcome->error());
         if (**outcome) out.push_back(std::move(***outcome));
     }
+    store.keep_coverage(computed);  // where it cannot be kept, the next run computes it again
     return out;
 }
 

@@ -126,7 +126,15 @@ constexpr std::array<std::string_view, Store::schema_version> migrations{
          warnings  INTEGER NOT NULL,
          snapshots TEXT NOT NULL DEFAULT ''
        );
-       CREATE INDEX uploads_by_unit ON uploads (unit, id);)"};
+       CREATE INDEX uploads_by_unit ON uploads (unit, id);)",
+    // Coverage computed once per unit, snapshot and inputs (KeptCoverage); a cache, safe to empty.
+    R"(CREATE TABLE coverage_kept (
+         unit     TEXT NOT NULL,
+         through  INTEGER NOT NULL,
+         inputs   TEXT NOT NULL,
+         coverage BLOB NOT NULL,
+         UNIQUE (unit, through, inputs)
+       );)"};
 
 constexpr int busy_timeout_ms = 60'000;
 
@@ -567,6 +575,65 @@ std::expected<std::optional<Date>, Error> Store::ledgers_until(std::int64_t as_o
         if (q.executeStep() && !q.getColumn(0).isNull()) out = parse_date(q.getColumn(0).getString());
         return out;
     });
+}
+
+std::expected<std::int64_t, Error> Store::newest_snapshot(std::string_view unit, std::int64_t as_of) const {
+    return impl_->read([&] {
+        SQLite::Statement q(impl_->db, "SELECT coalesce(max(id), 0) FROM snapshots WHERE unit = ? AND id <= ?");
+        q.bind(1, std::string(unit));
+        q.bind(2, as_of);
+        q.executeStep();
+        return q.getColumn(0).getInt64();
+    });
+}
+
+std::expected<std::optional<std::string>, Error> Store::kept_coverage(std::string_view unit, std::int64_t through,
+                                                                      std::string_view inputs) const {
+    return impl_->read([&] {
+        SQLite::Statement q(impl_->db, "SELECT coverage FROM coverage_kept WHERE unit = ? AND through = ? AND inputs = ?");
+        q.bind(1, std::string(unit));
+        q.bind(2, through);
+        q.bind(3, std::string(inputs));
+        std::optional<std::string> out;
+        if (q.executeStep()) {
+            auto column = q.getColumn(0);
+            out.emplace(static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(column.getBytes()));
+        }
+        return out;
+    });
+}
+
+// Enough for the periods and snapshots one unit is commonly looked at by (this year, last year, a
+// baseline, the report's trend); older ones are computed again when asked for.
+constexpr int kept_per_unit = 8;
+constexpr int keep_wait_ms = 1'000;
+
+bool Store::keep_coverage(const std::vector<KeptCoverage>& kept) const {
+    if (kept.empty()) return true;
+    try {
+        SQLite::Database db(impl_->file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, keep_wait_ms);
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement put(db, "INSERT OR REPLACE INTO coverage_kept (unit, through, inputs, coverage) VALUES (?, ?, ?, ?)");
+        SQLite::Statement prune(db, R"(
+            DELETE FROM coverage_kept WHERE unit = ?1 AND rowid NOT IN (
+                SELECT rowid FROM coverage_kept WHERE unit = ?1 ORDER BY rowid DESC LIMIT ?2))");
+        for (const auto& k : kept) {
+            put.reset();
+            put.bind(1, k.unit);
+            put.bind(2, k.through);
+            put.bind(3, k.inputs);
+            put.bind(4, k.coverage.data(), static_cast<int>(k.coverage.size()));
+            put.exec();
+            prune.reset();
+            prune.bind(1, k.unit);
+            prune.bind(2, kept_per_unit);
+            prune.exec();
+        }
+        transaction.commit();
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 std::expected<std::optional<Date>, Error> Store::latest_formed() const {

@@ -1,3 +1,4 @@
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
@@ -19,6 +20,10 @@ namespace {
 fs::path source(const std::string& name) { return fs::path(GKML_SOURCE_DIR) / name; }
 fs::path fixture(const std::string& name) { return source("tests/data/coverage/" + name); }
 gkml::Date day(const char* text) { return *gkml::parse_date(text); }
+
+std::vector<gkml::Record> store_records(const fs::path& db, const std::string& unit) {
+    return *gkml::Store::open_read_only(db)->records_of(unit);
+}
 
 // The county of tests/data/coverage, as its README describes it.
 struct County {
@@ -259,6 +264,122 @@ TEST_CASE("a county of forty townships gives, unit by unit, what each unit alone
     }
     CHECK(timeliness.size() > 1);  // the ledgers really differ
     CHECK(blank.size() > 1);       // without r3, 20-003 is blank
+    fs::remove_all(dir);
+}
+
+TEST_CASE("coverage kept in the store is read back, and computed again whenever what it read changed", "[coverage][kept]") {
+    County county;
+    auto dir = fs::temp_directory_path() / ("gkml-kept-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const auto db = dir / "county.db";
+    const auto& xinglong = county.unit("230522101000");
+    const auto& fenggang = county.unit("230522103000");
+    std::vector<gkml::Unit> units{xinglong, fenggang};
+    {
+        auto store = gkml::Store::open(db);
+        REQUIRE(store);
+        REQUIRE(store->put_units(county.units));
+        REQUIRE(store->put_catalog(county.xinglong, "x.xml", "x1"));
+        REQUIRE(store->put_ledger(gkml::Ledger{xinglong.code, county.xinglong_records, {}, {}}, "xl.xml", "xl1"));
+        REQUIRE(store->put_catalog(county.fenggang, "f.xml", "f1"));
+        REQUIRE(store->put_ledger(gkml::Ledger{fenggang.code, county.fenggang_records, {}, {}}, "fl.csv", "fl1"));
+    }
+    auto kept_rows = [&] { return SQLite::Database(db.string()).execAndGet("SELECT count(*) FROM coverage_kept").getInt(); };
+    auto in_store = [&](const gkml::CoverageOptions& options, const gkml::Catalog& standard) {
+        auto store = gkml::Store::open_read_only(db);
+        REQUIRE(store);
+        auto got = gkml::coverage_in_store(*store, units, {standard}, county.calendar, options);
+        REQUIRE(got);
+        REQUIRE(got->size() == 2);
+        return *got;
+    };
+    auto computed = [&](const gkml::Catalog& catalog, const std::vector<gkml::Record>& records, const gkml::Unit& unit,
+                        const gkml::CoverageOptions& options, const gkml::Catalog& standard) {
+        auto out = gkml::coverage_of(unit, catalog, standard, records, county.calendar, options);
+        out.standard = standard.id;
+        out.standard_version = standard.version;
+        return out;
+    };
+
+    auto first = in_store(county.options, county.standard);
+    CHECK(first[0] == computed(county.xinglong, county.xinglong_records, xinglong, county.options, county.standard));
+    CHECK(first[1] == computed(county.fenggang, county.fenggang_records, fenggang, county.options, county.standard));
+    CHECK(kept_rows() == 2);
+    CHECK(in_store(county.options, county.standard) == first);
+    CHECK(kept_rows() == 2);
+
+    SECTION("what was kept is what is read: a row swapped by hand shows") {
+        SQLite::Database(db.string(), SQLite::OPEN_READWRITE)
+            .exec("UPDATE coverage_kept SET coverage = (SELECT coverage FROM coverage_kept WHERE unit = '230522103000')");
+        CHECK(in_store(county.options, county.standard)[0].code == "230522103000");
+    }
+    SECTION("a damaged row is computed again") {
+        SQLite::Database(db.string(), SQLite::OPEN_READWRITE).exec("UPDATE coverage_kept SET coverage = x'0102'");
+        CHECK(in_store(county.options, county.standard) == first);
+    }
+    SECTION("a new ledger of the unit") {
+        auto more = county.xinglong_records;  // one more record, published long after its due date
+        more.push_back(*std::ranges::find(more, "r5", &gkml::Record::id));  // 21-001, formed 2024-06-03
+        more.back().published = gkml::Date{std::chrono::sys_days(more.back().formed) + std::chrono::days{60}};
+        more.back().url = "https://example.gov.cn/late";
+        {
+            auto store = gkml::Store::open(db);
+            REQUIRE(store->put_ledger(gkml::Ledger{xinglong.code, more, {}, {}}, "xl2.xml", "xl2"));
+        }
+        auto before = store_records(db, xinglong.code);
+        auto now = in_store(county.options, county.standard);
+        CHECK(now[0] == computed(county.xinglong, before, xinglong, county.options, county.standard));
+        CHECK(now[0].figures != first[0].figures);
+        CHECK(now[1] == first[1]);
+        // Figures as of the first ingest are still those of then.
+        auto store = gkml::Store::open_read_only(db);
+        auto then = gkml::coverage_in_store(*store, units, {county.standard}, county.calendar, county.options, 4);
+        REQUIRE(then);
+        CHECK(*then == first);
+    }
+    SECTION("another period, the inferred items counted, the day judged on") {
+        auto options = county.options;
+        options.stale_days = 30;
+        auto now = in_store(options, county.standard);
+        CHECK(now[0] == computed(county.xinglong, county.xinglong_records, xinglong, options, county.standard));
+        CHECK(now[0].not_updated.size() > first[0].not_updated.size());
+        options.include_inferred = true;
+        CHECK(in_store(options, county.standard)[0] == computed(county.xinglong, county.xinglong_records, xinglong, options, county.standard));
+        options = county.options;
+        options.judged_on = day("2024-06-30");
+        CHECK(in_store(options, county.standard)[0] == computed(county.xinglong, county.xinglong_records, xinglong, options, county.standard));
+        options.period = *gkml::parse_period("2024-Q4");
+        options.judged_on.reset();
+        CHECK(in_store(options, county.standard)[1] == computed(county.fenggang, county.fenggang_records, fenggang, options, county.standard));
+        CHECK(in_store(county.options, county.standard) == first);  // and the first inputs are still kept
+    }
+    SECTION("a changed standard") {
+        auto standard = county.standard;
+        std::erase_if(standard.fields[0].items, [](const gkml::Item& i) { return i.id == "20-005"; });
+        auto now = in_store(county.options, standard);
+        CHECK(now[0] == computed(county.xinglong, county.xinglong_records, xinglong, county.options, standard));
+        CHECK(now[0].missing.empty());
+    }
+    SECTION("a renamed unit in the registry") {
+        auto renamed = county.units;
+        for (auto& u : renamed)
+            if (u.code == xinglong.code) u.name = "兴隆街道";
+        {
+            auto store = gkml::Store::open(db);
+            REQUIRE(store->put_units(renamed));
+        }
+        units[0].name = "兴隆街道";
+        CHECK(in_store(county.options, county.standard)[0].name == "兴隆街道");
+    }
+    SECTION("a writer holding the file: the figures are computed, not kept") {
+        SQLite::Database(db.string(), SQLite::OPEN_READWRITE).exec("DELETE FROM coverage_kept");
+        SQLite::Database writer(db.string(), SQLite::OPEN_READWRITE);
+        writer.exec("BEGIN IMMEDIATE");
+        CHECK(in_store(county.options, county.standard) == first);
+        writer.exec("ROLLBACK");
+        CHECK(kept_rows() == 0);
+    }
     fs::remove_all(dir);
 }
 

@@ -64,6 +64,16 @@ struct UploadEntry {
     bool operator==(const UploadEntry&) const = default;
 };
 
+// A unit's coverage as computed once (the design's coverage snapshots): `inputs` is a digest of what
+// the computation read besides the unit's snapshots, `through` the unit's newest snapshot it saw,
+// `coverage` the packed result. Only coverage_in_store reads and writes these.
+struct KeptCoverage {
+    std::string unit;
+    std::int64_t through = 0;
+    std::string inputs;
+    std::string coverage;
+};
+
 inline constexpr std::int64_t latest_snapshot = std::numeric_limits<std::int64_t>::max();
 
 // Identifies a file's content for idempotent ingest (64-bit FNV-1a, hex).
@@ -84,7 +94,7 @@ class Store {
 public:
     // Creates the file if needed and migrates it to the current schema version.
     static std::expected<Store, Error> open(const std::filesystem::path& file);
-    static constexpr int schema_version = 7;
+    static constexpr int schema_version = 8;
     // For reading only: no write lock, no migration (a database from an older gkml is refused until
     // a read-write open migrates it).
     static std::expected<Store, Error> open_read_only(const std::filesystem::path& file);
@@ -154,6 +164,17 @@ public:
 
     // The newest formed date of any record.
     std::expected<std::optional<Date>, Error> latest_formed() const;
+
+    // The unit's newest snapshot up to `as_of`; 0 when it has none.
+    std::expected<std::int64_t, Error> newest_snapshot(std::string_view unit, std::int64_t as_of = latest_snapshot) const;
+
+    // Kept coverage (KeptCoverage), by unit, snapshot and inputs.
+    std::expected<std::optional<std::string>, Error> kept_coverage(std::string_view unit, std::int64_t through,
+                                                                    std::string_view inputs) const;
+    // Keeps them, replacing the same key; each unit keeps its newest few. A cache: it writes through a
+    // connection of its own (a read-only store too), waits a moment at most for the write lock, and
+    // returns false where the file cannot be written then (read-only media, another writer busy).
+    bool keep_coverage(const std::vector<KeptCoverage>& kept) const;
 
     // Accounts of gkml serve: put replaces the account of the same name (its created date kept).
     std::expected<void, Error> put_account(const Account& account);
