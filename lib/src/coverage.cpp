@@ -375,7 +375,7 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
                                          "unit " + unit.code + " is based on " + c.based_on + " " + c.based_on_version +
                                              ", which is not among the standard catalogs given",
                                          "", 0});
-        auto records = reader.records_of(unit.code, as_of);
+        auto records = reader.records_of(unit.code, as_of, false);
         if (!records) return std::unexpected(records.error());
         auto measured = coverage_of(unit, c, *standard, *records, calendar, judging);
         measured.standard = standard->id;

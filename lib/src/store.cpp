@@ -496,7 +496,7 @@ std::expected<std::optional<Catalog>, Error> Store::catalog_of(std::string_view 
     if (parts->empty()) return std::optional<Catalog>{};
     std::optional<Catalog> out;
     for (const auto& xml : *parts) {
-        auto catalog = parse_catalog(xml, impl_->file.string());
+        auto catalog = parse_stored_catalog(xml, impl_->file.string());
         if (!catalog) return std::unexpected(Error{ErrorKind::database, "库中保存的目录无法读取 / a stored catalog no longer reads: " + catalog.error().message,
                                                    impl_->file.string(), 0});
         if (!out)
@@ -508,7 +508,7 @@ std::expected<std::optional<Catalog>, Error> Store::catalog_of(std::string_view 
     return out;
 }
 
-std::expected<std::vector<Record>, Error> Store::records_of(std::string_view unit, std::int64_t as_of) const {
+std::expected<std::vector<Record>, Error> Store::records_of(std::string_view unit, std::int64_t as_of, bool with_text) const {
     return impl_->read([&] {
         struct Span {
             std::int64_t snapshot;
@@ -528,7 +528,8 @@ std::expected<std::vector<Record>, Error> Store::records_of(std::string_view uni
         // A record is dropped when an export ranked before its own covers its publication date, and an
         // identity (what the publisher sees: item, dates, channel, URL or else title; not the export's
         // record id) is kept as many times as the one export that lists it most often, so a renumbered
-        // restatement never counts twice.
+        // restatement never counts twice. A unit with one ledger needs neither.
+        const bool restated = spans.size() > 1;
         std::vector<Record> out;
         std::unordered_map<std::string, int> kept, in_snapshot;
         std::string identity;
@@ -540,21 +541,34 @@ std::expected<std::vector<Record>, Error> Store::records_of(std::string_view uni
             q.bind(1, std::string(unit));
             q.bind(2, spans[rank].snapshot);
             while (q.executeStep()) {
-                std::string published = q.getColumn(3).getString();
+                auto text = [&](int c) {
+                    auto column = q.getColumn(c);
+                    return std::string_view(column.getText(), static_cast<std::size_t>(column.getBytes()));
+                };
+                auto published = text(3);
                 bool superseded = std::any_of(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(rank), [&](const Span& s) {
                     return !s.from.empty() && s.from <= published && published <= s.to;
                 });
                 if (superseded) continue;
-                std::string url = q.getColumn(6).getString(), title = q.getColumn(5).getString();
-                identity.clear();
-                for (const auto& part : {q.getColumn(1).getString(), q.getColumn(2).getString(), published,
-                                         q.getColumn(4).getString(), url.empty() ? "title:" + title : url})
-                    (identity += part) += '\x1f';
-                int occurrence = ++in_snapshot[identity];
-                if (auto it = kept.find(identity); it != kept.end() && occurrence <= it->second) continue;
-                out.push_back(Record{q.getColumn(0).getString(), q.getColumn(1).getString(), *parse_date(q.getColumn(2).getString()),
-                                     *parse_date(published), channel_code_from(q.getColumn(4).getString()).value_or(ChannelCode::other),
-                                     std::move(title), std::move(url)});
+                auto formed = parse_date(text(2)), on = parse_date(published);
+                if (!formed || !on) throw std::runtime_error("a stored record has no date: " + std::string(text(2)) + " " + std::string(published));
+                if (restated) {
+                    auto url = text(6);
+                    identity.clear();
+                    for (auto part : {text(1), text(2), published, text(4)}) (identity += part) += '\x1f';
+                    if (url.empty()) (identity += "title:") += text(5);
+                    else identity += url;
+                    identity += '\x1f';
+                    int occurrence = ++in_snapshot[identity];
+                    if (auto it = kept.find(identity); it != kept.end() && occurrence <= it->second) continue;
+                }
+                Record record{{}, std::string(text(1)), *formed, *on, channel_code_from(text(4)).value_or(ChannelCode::other), {}, {}};
+                if (with_text) {
+                    record.id = text(0);
+                    record.title = text(5);
+                    record.url = text(6);
+                }
+                out.push_back(std::move(record));
             }
             for (auto& [key, count] : in_snapshot) kept[key] = std::max(kept[key], count);
             in_snapshot.clear();

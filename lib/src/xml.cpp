@@ -44,9 +44,12 @@ private:
 
 class Reader {
 public:
-    Reader(std::string_view text, std::string_view file) : lines_(text), file_(file) {}
+    // Without positions, nodes are placed at line 0 (text gkml wrote itself, whose lines no user sees).
+    Reader(std::string_view text, std::string_view file, bool positions = true)
+        : lines_(positions ? text : std::string_view{}), file_(file), positions_(positions) {}
 
     SourcePos pos(pugi::xml_node node) const {
+        if (!positions_) return SourcePos{file_, 0, 0, {}};
         // pugixml points at the element's name; users expect the column of its '<'.
         auto offset = node.offset_debug() - (node.type() == pugi::node_element ? 1 : 0);
         auto [line, column] = lines_.at(offset);
@@ -80,6 +83,7 @@ public:
 private:
     LineIndex lines_;
     std::string file_;
+    bool positions_;
 };
 
 // Children of `node` with a given local name, in document order.
@@ -248,9 +252,9 @@ std::expected<Item, Error> read_item(const Reader& r, pugi::xml_node node) {
     return item;
 }
 
-std::expected<void, Error> load(pugi::xml_document& doc, std::string_view xml, std::string_view file) {
+std::expected<void, Error> load(pugi::xml_document& doc, std::string_view xml, std::string_view file, bool screened = false) {
     // What validate refuses, every reader refuses: a DOCTYPE, a binary file, an encoding other than UTF-8.
-    if (auto refused = screen(xml, file))
+    if (auto refused = screened ? std::nullopt : screen(xml, file))
         return std::unexpected(Error{ErrorKind::invalid_input, refused->code + " " + refused->message_zh + " / " + refused->message_en,
                                      std::string(file), refused->line});
     // No pugi::parse_doctype expansion exists; DOCTYPE is skipped, entities other than the five are left alone.
@@ -448,10 +452,12 @@ RootInfo root_of(std::string_view xml) {
     return info;
 }
 
-std::expected<Catalog, Error> parse_catalog(std::string_view xml, std::string_view file) {
+namespace {
+
+std::expected<Catalog, Error> read_catalog_text(std::string_view xml, std::string_view file, bool stored) {
     pugi::xml_document doc;
-    if (auto loaded = load(doc, xml, file); !loaded) return std::unexpected(loaded.error());
-    Reader r(xml, file);
+    if (auto loaded = load(doc, xml, file, stored); !loaded) return std::unexpected(loaded.error());
+    Reader r(xml, file, !stored);
     auto root = doc.document_element();
     if (local_name(root.name()) != "catalog")
         return std::unexpected(r.error_at(root, "not a catalog: the root element is <" + std::string(root.name()) + ">"));
@@ -487,6 +493,14 @@ std::expected<Catalog, Error> parse_catalog(std::string_view xml, std::string_vi
         catalog.fields.push_back(std::move(field));
     }
     return catalog;
+}
+
+}  // namespace
+
+std::expected<Catalog, Error> parse_catalog(std::string_view xml, std::string_view file) { return read_catalog_text(xml, file, false); }
+
+std::expected<Catalog, Error> parse_stored_catalog(std::string_view xml, std::string_view file) {
+    return read_catalog_text(xml, file, true);
 }
 
 std::expected<Catalog, Error> read_catalog(const std::filesystem::path& file) {

@@ -155,9 +155,10 @@ public:
     // The unit's records as of a snapshot, by item, formed, published: each ledger's records less those
     // inside the span of an export reaching further (its span ends later; at a tie, ingested later),
     // whatever the order of ingest; a record (item, formed, published, channel, URL or else title)
-    // that several ledgers list counted once, whatever record id each export gave it.
-    std::expected<std::vector<Record>, Error> records_of(std::string_view unit,
-                                                         std::int64_t as_of = latest_snapshot) const;
+    // that several ledgers list counted once, whatever record id each export gave it. Without text,
+    // each record's id, title and URL are left empty (coverage reads neither).
+    std::expected<std::vector<Record>, Error> records_of(std::string_view unit, std::int64_t as_of = latest_snapshot,
+                                                         bool with_text = true) const;
 
     // The day the ledgers run to as of a snapshot: the latest declared span end or publication.
     std::expected<std::optional<Date>, Error> ledgers_until(std::int64_t as_of = latest_snapshot) const;

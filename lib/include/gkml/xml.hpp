@@ -32,6 +32,9 @@ RootInfo root_of(std::string_view xml);
 // Reads a catalog. `file` names the source in positions and errors. The text is expected to be
 // schema-valid; what is not gives an Error with the line.
 std::expected<Catalog, Error> parse_catalog(std::string_view xml, std::string_view file);
+// A catalog gkml wrote into its store (write_catalog's canonical form, checked when it went in): not
+// screened again, and without source positions (lines of the stored text mean nothing to a user).
+std::expected<Catalog, Error> parse_stored_catalog(std::string_view xml, std::string_view file);
 std::expected<Catalog, Error> read_catalog(const std::filesystem::path& file);
 
 // The canonical form: fixed element and attribute order, two-space indent, defaults omitted,
