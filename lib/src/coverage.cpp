@@ -48,12 +48,13 @@ private:
 Ratio elements_listed(const Item& standard, const Item& unit, std::vector<std::string>& lacking) {
     auto required = standard.elements | std::views::filter([](const Element& e) { return e.mark == ElementMark::required; });
     bool none_marked = std::ranges::empty(required);
+    std::vector<std::string> listed;
+    for (const auto& u : unit.elements) listed.push_back(normalized_name(u.text));
     Ratio out;
     for (const auto& e : standard.elements) {
         if (!none_marked && e.mark != ElementMark::required) continue;
         ++out.den;
-        auto wanted = normalized_name(e.text);
-        if (std::ranges::any_of(unit.elements, [&](const Element& u) { return normalized_name(u.text) == wanted; })) ++out.num;
+        if (std::ranges::find(listed, normalized_name(e.text)) != listed.end()) ++out.num;
         else lacking.push_back(e.text);
     }
     return out;

@@ -34,6 +34,14 @@ TEST_CASE("names are compared with widths folded, punctuation and spaces ignored
     CHECK(gkml::text_similarity("政策文件", "审核信息") == 0.0);
 }
 
+TEST_CASE("an id pairs by id only in the standard's form or as a local L- id", "[match]") {
+    for (const char* id : {"20-001", "01-999", "L-1", "L-20-1", "L-a_B-9", "L-0123456789012345678901234567890123456789"})
+        CHECK(gkml::has_usable_id(item(id, "", "")));
+    for (const char* id : {"", "20-01", "2-0001", "20_001", "20-0010", "a0-001", "L-", "L-备用", "L-a b", "l-1", "X-1",
+                           "L-01234567890123456789012345678901234567890"})
+        CHECK_FALSE(gkml::has_usable_id(item(id, "", "")));
+}
+
 TEST_CASE("items with ids pair by id, across fields", "[match]") {
     auto old_catalog = read("standard-v1.xml");
     auto new_catalog = read("standard-v2.xml");
