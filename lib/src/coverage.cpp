@@ -338,6 +338,9 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
     return out;
 }
 
+// Kept coverage is written this many units at a time, not held until the end of a province.
+constexpr std::size_t keep_at_once = 64;
+
 std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& store, const std::vector<Unit>& units,
                                                                   const std::vector<Catalog>& standards,
                                                                   const Calendar& calendar, const CoverageOptions& options,
@@ -384,6 +387,10 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
         auto packed = kept::pack(measured);
         std::lock_guard hold(computed_lock);
         computed.push_back(KeptCoverage{unit.code, *through, std::move(inputs), std::move(packed)});
+        if (computed.size() >= keep_at_once) {  // where it cannot be kept, the next run computes it again
+            store.keep_coverage(computed);
+            computed.clear();
+        }
         return measured;
     };
     // Units are independent: each thread reads through a connection of its own.
@@ -411,7 +418,7 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
         if (!*outcome) return std::unexpected(outcome->error());
         if (**outcome) out.push_back(std::move(***outcome));
     }
-    store.keep_coverage(computed);  // where it cannot be kept, the next run computes it again
+    store.keep_coverage(computed);
     return out;
 }
 
