@@ -180,6 +180,38 @@ std::size_t short_cycle_count(const std::vector<NotUpdated>& items) {
     }));
 }
 
+nlohmann::ordered_json unit_json(const UnitCoverage& u) {
+    nlohmann::ordered_json unit{{"code", u.code}, {"name", u.name}, {"level", to_string(u.level)},
+                                {"standard", {{"id", u.standard}, {"version", u.standard_version}}}};
+    put_figures(unit, u.figures);
+    unit["veto"] = {{"any", u.veto.any()}, {"blank", u.veto.blank}, {"short_cycle", u.veto.short_cycle},
+                    {"not_updated", u.veto.not_updated}};
+    unit["fields"] = nlohmann::ordered_json::array();
+    for (const auto& f : u.fields) {
+        nlohmann::ordered_json field{{"code", f.code}};
+        put_figures(field, f.figures);
+        unit["fields"].push_back(std::move(field));
+    }
+    unit["missing"] = ids(u.missing);
+    unit["to_verify"] = ids(u.to_verify);
+    unit["incomplete"] = ids(u.incomplete);
+    unit["lacking"] = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < u.incomplete.size() && i < u.lacking.size(); ++i)
+        unit["lacking"].push_back({{"item", u.incomplete[i].id}, {"elements", u.lacking[i].elements}, {"channels", u.lacking[i].channels}});
+    unit["blank_items"] = ids(u.blank);
+    unit["not_updated_items"] = nlohmann::ordered_json::array();
+    for (const auto& n : u.not_updated)
+        unit["not_updated_items"].push_back({{"item", n.item.id}, {"rule", rule_key(n.rule)}, {"newest", format_date(n.newest)},
+                                             {"since", format_date(n.since)}});
+    unit["local"] = ids(u.local);
+    unit["unmatched"] = ids(u.unmatched);
+    unit["late"] = nlohmann::ordered_json::array();
+    for (const auto& l : u.late)
+        unit["late"].push_back({{"item", l.item}, {"name", l.name}, {"formed", format_date(l.formed)},
+                                {"published", format_date(l.published)}, {"due", format_date(l.due)}});
+    return unit;
+}
+
 }  // namespace
 
 std::optional<double> Ratio::value() const {
@@ -480,45 +512,33 @@ CoverageReport roll_up(CoveragePeriod period, std::vector<UnitCoverage> units, c
     return report;
 }
 
-std::string coverage_to_json(const CoverageReport& report) {
-    nlohmann::ordered_json out;
-    out["period"] = {{"label", report.period.label}, {"from", format_date(report.period.from)}, {"to", format_date(report.period.to)},
-                     {"judged_on", format_date(report.judged_on)}};
-    out["standards"] = nlohmann::ordered_json::array();
-    for (const auto& s : report.standards)
-        out["standards"].push_back({{"id", s.id}, {"version", s.version}, {"items", s.items}, {"attested", s.attested},
-                                    {"inferred", s.inferred}, {"inferred_counted", s.inferred_counted}});
-    out["units"] = nlohmann::ordered_json::array();
-    for (const auto& u : report.units) {
-        nlohmann::ordered_json unit{{"code", u.code}, {"name", u.name}, {"level", to_string(u.level)},
-                                    {"standard", {{"id", u.standard}, {"version", u.standard_version}}}};
-        put_figures(unit, u.figures);
-        unit["veto"] = {{"any", u.veto.any()}, {"blank", u.veto.blank}, {"short_cycle", u.veto.short_cycle},
-                        {"not_updated", u.veto.not_updated}};
-        unit["fields"] = nlohmann::ordered_json::array();
-        for (const auto& f : u.fields) {
-            nlohmann::ordered_json field{{"code", f.code}};
-            put_figures(field, f.figures);
-            unit["fields"].push_back(std::move(field));
+void write_coverage_json(std::ostream& out, const CoverageReport& report) {
+    // What one nlohmann dump(2) of the whole document gives, written a unit at a time: a province's
+    // document is never held whole. A value dumped alone is indented as nested by indenting its lines.
+    auto nested = [&out](const nlohmann::ordered_json& value, std::size_t depth) {
+        std::string text;
+        for (char c : value.dump(2)) {
+            text += c;
+            if (c == '\n') text.append(2 * depth, ' ');
         }
-        unit["missing"] = ids(u.missing);
-        unit["to_verify"] = ids(u.to_verify);
-        unit["incomplete"] = ids(u.incomplete);
-        unit["lacking"] = nlohmann::ordered_json::array();
-        for (std::size_t i = 0; i < u.incomplete.size() && i < u.lacking.size(); ++i)
-            unit["lacking"].push_back({{"item", u.incomplete[i].id}, {"elements", u.lacking[i].elements}, {"channels", u.lacking[i].channels}});
-        unit["blank_items"] = ids(u.blank);
-        unit["not_updated_items"] = nlohmann::ordered_json::array();
-        for (const auto& n : u.not_updated)
-            unit["not_updated_items"].push_back({{"item", n.item.id}, {"rule", rule_key(n.rule)}, {"newest", format_date(n.newest)},
-                                                 {"since", format_date(n.since)}});
-        unit["local"] = ids(u.local);
-        unit["unmatched"] = ids(u.unmatched);
-        unit["late"] = nlohmann::ordered_json::array();
-        for (const auto& l : u.late)
-            unit["late"].push_back({{"item", l.item}, {"name", l.name}, {"formed", format_date(l.formed)},
-                                    {"published", format_date(l.published)}, {"due", format_date(l.due)}});
-        out["units"].push_back(std::move(unit));
+        out << text;
+    };
+    nlohmann::ordered_json period{{"label", report.period.label}, {"from", format_date(report.period.from)},
+                                  {"to", format_date(report.period.to)}, {"judged_on", format_date(report.judged_on)}};
+    auto standards = nlohmann::ordered_json::array();
+    for (const auto& s : report.standards)
+        standards.push_back({{"id", s.id}, {"version", s.version}, {"items", s.items}, {"attested", s.attested},
+                             {"inferred", s.inferred}, {"inferred_counted", s.inferred_counted}});
+    out << "{\n  \"period\": ";
+    nested(period, 1);
+    out << ",\n  \"standards\": ";
+    nested(standards, 1);
+    out << ",\n  \"units\": ";
+    if (report.units.empty()) out << "[]";
+    for (std::size_t i = 0; i < report.units.size(); ++i) {
+        out << (i == 0 ? "[\n    " : ",\n    ");
+        nested(unit_json(report.units[i]), 2);
+        if (i + 1 == report.units.size()) out << "\n  ]";
     }
     nlohmann::ordered_json rollup{{"units", report.units.size()}, {"at_risk", report.at_risk}};
     put_figures(rollup, report.total);
@@ -529,8 +549,15 @@ std::string coverage_to_json(const CoverageReport& report) {
         put_figures(area, a.figures);
         rollup["areas"].push_back(std::move(area));
     }
-    out["rollup"] = std::move(rollup);
-    return out.dump(2) + "\n";
+    out << ",\n  \"rollup\": ";
+    nested(rollup, 1);
+    out << "\n}\n";
+}
+
+std::string coverage_to_json(const CoverageReport& report) {
+    std::ostringstream out;
+    write_coverage_json(out, report);
+    return std::move(out).str();
 }
 
 std::string coverage_to_csv(const CoverageReport& report) {

@@ -194,6 +194,12 @@ TEST_CASE("the county roll-up sums numerators and denominators", "[coverage]") {
     CHECK(json["units"][1]["veto"]["any"] == false);
     CHECK(json["rollup"]["timeliness"]["num"] == 8);
     CHECK(gkml::coverage_to_json(report) == gkml::coverage_to_json(report));
+    // Written a unit at a time, the document is byte for byte what one dump of the whole gives
+    // (ordered_json keeps the keys' order), with units and without.
+    for (const auto& r : {report, gkml::roll_up(county.options.period, {}, county.units)}) {
+        auto written = gkml::coverage_to_json(r);
+        CHECK(written == nlohmann::ordered_json::parse(written).dump(2) + "\n");
+    }
 
     auto text = gkml::coverage_to_text(report);
     CHECK(text.find("230522103000 凤岗镇") < text.find("230522101000 兴隆镇"));  // 3/4 is worse than 4/5

@@ -133,7 +133,7 @@ int run_coverage(const CoverageArgs& args) {
         baseline = std::move(*then);
     }
     if (args.format == "json")
-        std::cout << coverage_to_json(result);
+        write_coverage_json(std::cout, result);
     else if (args.format == "csv")
         std::cout << coverage_to_csv(result);
     else if (args.summary)

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <array>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -231,6 +232,8 @@ CoverageReport roll_up(CoveragePeriod period, std::vector<UnitCoverage> units, c
 
 // {"period", "units": [{code, name, level, catalog: {ratio, num, den}, …, fields, missing, late …}], "rollup"}.
 std::string coverage_to_json(const CoverageReport& report);
+// The same written as it is made, a unit at a time (a province's document is 180 MB).
+void write_coverage_json(std::ostream& out, const CoverageReport& report);
 
 // One row per unit (field empty) and per unit and field: numerators and denominators of every figure.
 std::string coverage_to_csv(const CoverageReport& report);
