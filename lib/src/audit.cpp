@@ -55,7 +55,8 @@ std::expected<Audit, Error> audit_of(Store store, const AuditBasis& basis, const
 }
 
 std::expected<Audit, Error> open_audit(const std::filesystem::path& db, const AuditBasis& basis, const AuditScope& scope) {
-    // Read-only: no write lock, nothing written. A database an older gkml made is migrated first.
+    // Read-only: no write lock; only kept coverage is written, through a connection of its own
+    // (Store::keep_coverage). A database an older gkml made is migrated first.
     auto store = Store::open_read_only(db);
     if (!store && std::filesystem::exists(db)) store = Store::open(db);
     if (!store) return std::unexpected(store.error());
