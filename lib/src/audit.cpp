@@ -94,12 +94,17 @@ std::expected<std::vector<HistoryRow>, Error> audit_history(const Audit& audit) 
 
 std::vector<std::pair<std::string, std::int64_t>> ingest_runs(const std::vector<Snapshot>& snapshots) {
     std::vector<std::pair<std::string, std::int64_t>> runs;
+    std::string last;
     for (const auto& s : snapshots) {
         std::string name = s.label.empty() ? s.taken.substr(0, 10) + " " + s.taken.substr(11, 5) : s.label;
-        if (!runs.empty() && runs.back().first == name)
+        // A label is the user's name for a run, whichever runs put it; else the run id; else (an
+        // older store) the minute it was taken in.
+        std::string key = !s.label.empty() ? "label " + s.label : !s.run.empty() ? "run " + s.run : "taken " + name;
+        if (!runs.empty() && key == last)
             runs.back().second = s.id;
         else
-            runs.emplace_back(name, s.id);
+            runs.emplace_back(std::move(name), s.id);
+        last = std::move(key);
     }
     return runs;
 }

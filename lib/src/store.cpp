@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <optional>
+#include <random>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -134,9 +135,18 @@ constexpr std::array<std::string_view, Store::schema_version> migrations{
          inputs   TEXT NOT NULL,
          coverage BLOB NOT NULL,
          UNIQUE (unit, through, inputs)
-       );)"};
+       );
+       ALTER TABLE snapshots ADD COLUMN run TEXT NOT NULL DEFAULT '';)"};
 
 constexpr int busy_timeout_ms = 60'000;
+
+// Tells one run's snapshots from another's, whatever their times (64 random bits, hex).
+std::string new_run_id() {
+    static thread_local std::mt19937_64 bits{std::random_device{}()};
+    char out[17];
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(bits()));
+    return out;
+}
 
 Error database_error(const std::exception& e, const std::filesystem::path& file) {
     return Error{ErrorKind::database, e.what(), file.string(), 0};
@@ -165,6 +175,7 @@ struct Store::Impl {
     SQLite::Database db;
     bool batching = false;    // a Batch is open
     bool in_batch_transaction = false;  // and its transaction has begun
+    std::string run;  // the open Batch's run id (Snapshot::run)
 
     Impl(const std::filesystem::path& path, int flags) : file(path), db(path.string(), flags, busy_timeout_ms) {}
 
@@ -235,15 +246,17 @@ struct Store::Impl {
     Snapshot new_snapshot(std::string_view unit, SnapshotKind kind, std::string_view source, std::string_view hash,
                           std::string_view label) {
         SQLite::Statement insert(
-            db, "INSERT INTO snapshots (unit, kind, source, hash, label) VALUES (?, ?, ?, ?, ?) RETURNING id, taken");
+            db, "INSERT INTO snapshots (unit, kind, source, hash, label, run) VALUES (?, ?, ?, ?, ?, ?) RETURNING id, taken");
         insert.bind(1, std::string(unit));
         insert.bind(2, std::string(to_string(kind)));
         insert.bind(3, std::string(source));
         insert.bind(4, std::string(hash));
         insert.bind(5, std::string(label));
+        const std::string run_id = batching ? run : new_run_id();
+        insert.bind(6, run_id);
         insert.executeStep();
         Snapshot out{insert.getColumn(0).getInt64(), std::string(unit), kind, std::string(source),
-                     insert.getColumn(1).getString(), std::string(label), 0, 0, 0};
+                     insert.getColumn(1).getString(), std::string(label), 0, 0, 0, run_id};
         while (insert.executeStep()) {}
         return out;
     }
@@ -331,6 +344,7 @@ std::expected<Store, Error> Store::reader() const { return open_read_only(impl_-
 
 Store::Batch Store::batch() {
     impl_->batching = true;
+    impl_->run = new_run_id();
     return Batch(*impl_);
 }
 
@@ -470,12 +484,13 @@ std::expected<std::vector<Unit>, Error> Store::units() const {
 std::expected<std::vector<Snapshot>, Error> Store::snapshots(std::string_view unit) const {
     return impl_->read([&] {
         std::vector<Snapshot> out;
-        SQLite::Statement q(impl_->db, "SELECT id, unit, kind, source, taken, label FROM snapshots WHERE ?1 = '' OR unit = ?1 ORDER BY id");
+        SQLite::Statement q(impl_->db, "SELECT id, unit, kind, source, taken, label, run FROM snapshots WHERE ?1 = '' OR unit = ?1 ORDER BY id");
         q.bind(1, std::string(unit));
         while (q.executeStep())
             out.push_back(Snapshot{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
                                    q.getColumn(2).getString() == "catalog" ? SnapshotKind::catalog : SnapshotKind::ledger,
-                                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(), 0, 0, 0});
+                                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(), 0, 0, 0,
+                                   q.getColumn(6).getString()});
         return out;
     });
 }

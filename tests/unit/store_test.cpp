@@ -3,6 +3,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "gkml/audit.hpp"
 #include "gkml/files.hpp"
 #include "gkml/store.hpp"
 #include "gkml/xml.hpp"
@@ -343,4 +344,62 @@ TEST_CASE("a record listed again, renumbered, outside the later export's span co
     REQUIRE(records.size() == 3);
     CHECK(records[0].id == "230522203000-2025-0031");  // the newer export's id
     CHECK(records[2].id == "230522203000-2025-0032");
+}
+
+TEST_CASE("the report's trend has one point per ingest run, whatever minutes the run spans", "[store]") {
+    TempDb db;
+    auto catalog = *gkml::read_catalog(fixture("xinglong-catalog.xml"));
+    auto other = catalog;
+    other.meta.unit->code = "230522103000";
+    other.meta.unit->name = "凤岗镇";
+    auto third = catalog;
+    third.meta.unit->code = "230522104000";
+    {
+        // One ingest: a batch of three files, the last put a minute later (the clock is set by hand).
+        auto store = gkml::Store::open(db.file);
+        REQUIRE(store);
+        auto batch = store->batch();
+        REQUIRE(store->put_catalog(catalog, "a.xml", "a"));
+        REQUIRE(store->put_catalog(other, "b.xml", "b"));
+        REQUIRE(batch.commit());
+        REQUIRE(store->put_catalog(third, "c.xml", "c"));
+        REQUIRE(batch.commit());
+    }
+    {
+        // Two uploads through one long-lived store (gkml serve), each a batch, in the same minute.
+        auto store = gkml::Store::open(db.file);
+        for (const char* hash : {"d", "e"}) {
+            auto batch = store->batch();
+            auto changed = catalog;
+            changed.meta.note = hash;
+            REQUIRE(store->put_catalog(changed, "d.xml", hash));
+            REQUIRE(batch.commit());
+        }
+        // Two labelled runs of one check are one point.
+        for (const char* hash : {"f", "g"}) {
+            auto batch = store->batch();
+            auto changed = catalog;
+            changed.meta.note = hash;
+            REQUIRE(store->put_catalog(changed, "f.xml", hash, "2025年中自查"));
+            REQUIRE(batch.commit());
+        }
+    }
+    auto store = gkml::Store::open(db.file);
+    auto snapshots = *store->snapshots();
+    REQUIRE(snapshots.size() == 7);
+    for (auto& s : snapshots) s.taken = "2025-07-01T09:00:30Z";
+    snapshots[2].taken = "2025-07-01T09:01:02Z";  // the first run crosses a minute
+    auto runs = gkml::ingest_runs(snapshots);
+    REQUIRE(runs.size() == 4);
+    CHECK(runs[0] == std::pair<std::string, std::int64_t>{"2025-07-01 09:00", snapshots[2].id});
+    CHECK(runs[1].second == snapshots[3].id);
+    CHECK(runs[2] == std::pair<std::string, std::int64_t>{"2025-07-01 09:00", snapshots[4].id});
+    CHECK(runs[3] == std::pair<std::string, std::int64_t>{"2025年中自查", snapshots[6].id});
+    // A store from before runs were recorded: unlabelled snapshots are told apart by their minute,
+    // so the first run is split where it crossed one, and the two uploads are one point.
+    for (auto& s : snapshots) s.run.clear();
+    auto by_minute = gkml::ingest_runs(snapshots);
+    REQUIRE(by_minute.size() == 4);
+    CHECK(by_minute[0].second == snapshots[1].id);
+    CHECK(by_minute[2].second == snapshots[4].id);
 }

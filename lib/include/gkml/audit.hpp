@@ -79,8 +79,9 @@ std::expected<std::vector<Snapshot>, Error> audit_snapshots(const Audit& audit);
 // to. `title` empty: from the county in the registry (or the one unit asked about).
 std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string title, std::string issuer);
 
-// One trend point per ingest run: consecutive snapshots with the same label, or unlabelled ones taken
-// in the same minute. Each point is named and holds the last snapshot of its run.
+// One trend point per ingest run: consecutive snapshots with the same label, or unlabelled ones of
+// the same run (Snapshot::run; in a store from before schema 8, taken in the same minute). Each point
+// is named (its label, or the minute its run began) and holds the last snapshot of its run.
 std::vector<std::pair<std::string, std::int64_t>> ingest_runs(const std::vector<Snapshot>& snapshots);
 
 // The 整改清单 of every audited unit, issued on `date` (default: the newest record's formed date, else

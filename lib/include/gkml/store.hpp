@@ -34,6 +34,9 @@ struct Snapshot {
     // Of a ledger just put (not kept; read back, all are 0): the records it lists, and the unit's
     // records inside its declared span before and after it went in.
     std::int64_t records = 0, span_before = 0, span_after = 0;
+    // The run that put it: one id per Batch (an ingest, an upload), a put outside a batch its own;
+    // empty for snapshots a gkml before store schema 8 put.
+    std::string run;
     bool operator==(const Snapshot&) const = default;
 };
 
