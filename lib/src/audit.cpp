@@ -78,6 +78,29 @@ std::expected<CoverageReport, Error> audit_coverage(const Audit& audit, std::int
     return result;
 }
 
+std::expected<CoverageReport, Error> audit_coverage(const Audit& audit, std::int64_t as_of,
+                                                   const std::function<void(const UnitCoverage&)>& each) {
+    std::vector<UnitCoverage> units;
+    auto done = for_each_coverage(audit.store, audit.units, audit.basis->standards, audit.basis->calendar, audit.options, as_of,
+                                  [&](UnitCoverage&& unit) {
+                                      each(unit);
+                                      UnitCoverage figures_only;  // what the roll-up and the standards used read
+                                      figures_only.code = std::move(unit.code);
+                                      figures_only.name = std::move(unit.name);
+                                      figures_only.level = unit.level;
+                                      figures_only.judged_on = unit.judged_on;
+                                      figures_only.figures = unit.figures;
+                                      figures_only.veto = unit.veto;
+                                      figures_only.standard = std::move(unit.standard);
+                                      figures_only.standard_version = std::move(unit.standard_version);
+                                      units.push_back(std::move(figures_only));
+                                  });
+    if (!done) return std::unexpected(done.error());
+    auto result = roll_up(audit.options.period, std::move(units), audit.registry);
+    result.standards = standards_used(result.units, audit.basis->standards, audit.options);
+    return result;
+}
+
 std::expected<std::vector<HistoryRow>, Error> audit_history(const Audit& audit) {
     auto snapshots = audit.store.snapshots();
     if (!snapshots) return std::unexpected(snapshots.error());

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <charconv>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <ranges>
@@ -373,10 +374,13 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
 // Kept coverage is written this many units at a time, not held until the end of a province.
 constexpr std::size_t keep_at_once = 64;
 
-std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& store, const std::vector<Unit>& units,
-                                                                  const std::vector<Catalog>& standards,
-                                                                  const Calendar& calendar, const CoverageOptions& options,
-                                                                  std::int64_t as_of) {
+// Units are computed this many at a time and handed over in order before the next ones start.
+constexpr std::size_t units_at_once = 256;
+
+std::expected<void, Error> for_each_coverage(const Store& store, const std::vector<Unit>& units,
+                                             const std::vector<Catalog>& standards, const Calendar& calendar,
+                                             const CoverageOptions& options, std::int64_t as_of,
+                                             const std::function<void(UnitCoverage&&)>& each) {
     using Outcome = std::expected<std::optional<UnitCoverage>, Error>;
     auto judging = options;
     if (!judging.judged_on) {
@@ -389,6 +393,7 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
     const auto run_inputs = kept::run_inputs(standards, calendar, judging);
     std::vector<KeptCoverage> computed;
     std::mutex computed_lock;
+    std::atomic<bool> keeping{true};
     auto one = [&](const Store& reader, const Unit& unit) -> Outcome {
         if (!unit.level) return std::nullopt;
         auto through = reader.newest_snapshot(unit.code, as_of);
@@ -399,7 +404,9 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
         if (!kept) return std::unexpected(kept.error());
         if (*kept)
             if (auto coverage = kept::unpack(**kept)) return std::move(*coverage);
-        auto catalog = reader.catalog_of(unit.code, as_of);
+        // Read as of `through`, not `as_of`: a snapshot put since `through` was read is not in what is
+        // kept under it (each read is a statement of its own, and an upload may land between them).
+        auto catalog = reader.catalog_of(unit.code, *through);
         if (!catalog) return std::unexpected(catalog.error());
         if (!*catalog) return std::nullopt;
         const auto& c = **catalog;
@@ -411,46 +418,62 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
                                          "unit " + unit.code + " is based on " + c.based_on + " " + c.based_on_version +
                                              ", which is not among the standard catalogs given",
                                          "", 0});
-        auto records = reader.records_of(unit.code, as_of, false);
+        auto records = reader.records_of(unit.code, *through, false);
         if (!records) return std::unexpected(records.error());
         auto measured = coverage_of(unit, c, *standard, *records, calendar, judging);
         measured.standard = standard->id;
         measured.standard_version = standard->version;
-        auto packed = kept::pack(measured);
-        std::lock_guard hold(computed_lock);
-        computed.push_back(KeptCoverage{unit.code, *through, std::move(inputs), std::move(packed)});
-        if (computed.size() >= keep_at_once) {  // where it cannot be kept, the next run computes it again
-            store.keep_coverage(computed);
-            computed.clear();
+        if (inputs.empty() || !keeping) return measured;
+        std::vector<KeptCoverage> to_keep;
+        {
+            std::lock_guard hold(computed_lock);
+            computed.push_back(KeptCoverage{unit.code, *through, std::move(inputs), kept::pack(measured)});
+            if (computed.size() >= keep_at_once) std::swap(to_keep, computed);
         }
+        // Written outside the lock; where it cannot be kept (a writer holds the file), no more is tried
+        // this run and the next run computes it again.
+        if (!to_keep.empty() && !store.keep_coverage(to_keep)) keeping = false;
         return measured;
     };
     // Units are independent: each thread reads through a connection of its own.
-    std::vector<std::optional<Outcome>> outcomes(units.size());
-    std::atomic<std::size_t> next{0};
-    auto work = [&](const Store& reader) {
-        for (std::size_t i; (i = next.fetch_add(1)) < units.size();) {
-            outcomes[i] = one(reader, units[i]);
-            if (!*outcomes[i]) next = units.size();  // the first error ends the run
-        }
-    };
     const unsigned threads = static_cast<unsigned>(
         std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), units.size() / 8 + 1));
     std::vector<std::expected<Store, Error>> readers;
     for (unsigned t = 1; t < threads; ++t)
         if (auto reader = store.reader()) readers.push_back(std::move(reader));
-    {
-        std::vector<std::jthread> pool;
-        for (const auto& reader : readers) pool.emplace_back(work, std::cref(*reader));
-        work(store);
+    for (std::size_t first = 0; first < units.size(); first += units_at_once) {
+        const std::size_t end = std::min(units.size(), first + units_at_once);
+        std::vector<std::optional<Outcome>> outcomes(end - first);
+        std::atomic<std::size_t> next{first};
+        auto work = [&](const Store& reader) {
+            for (std::size_t i; (i = next.fetch_add(1)) < end;) {
+                outcomes[i - first] = one(reader, units[i]);
+                if (!*outcomes[i - first]) next = end;  // the first error ends the run
+            }
+        };
+        {
+            std::vector<std::jthread> pool;
+            for (const auto& reader : readers) pool.emplace_back(work, std::cref(*reader));
+            work(store);
+        }
+        for (auto& outcome : outcomes) {
+            if (!outcome) continue;
+            if (!*outcome) return std::unexpected(outcome->error());
+            if (**outcome) each(std::move(***outcome));
+        }
     }
+    if (keeping) store.keep_coverage(computed);
+    return {};
+}
+
+std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& store, const std::vector<Unit>& units,
+                                                                  const std::vector<Catalog>& standards,
+                                                                  const Calendar& calendar, const CoverageOptions& options,
+                                                                  std::int64_t as_of) {
     std::vector<UnitCoverage> out;
-    for (auto& outcome : outcomes) {
-        if (!outcome) continue;
-        if (!*outcome) return std::unexpected(outcome->error());
-        if (**outcome) out.push_back(std::move(***outcome));
-    }
-    store.keep_coverage(computed);
+    auto done = for_each_coverage(store, units, standards, calendar, options, as_of,
+                                  [&](UnitCoverage&& unit) { out.push_back(std::move(unit)); });
+    if (!done) return std::unexpected(done.error());
     return out;
 }
 

@@ -91,8 +91,9 @@ std::int64_t day_number(Date date) { return std::chrono::sys_days(date).time_sin
 std::string run_inputs(const std::vector<Catalog>& standards, const Calendar& calendar, const CoverageOptions& options) {
     if (sodium_init() < 0) return {};  // an empty digest is never kept under
     Digest d;
-    d << definitions << version;
+    d << definitions << version << static_cast<std::int64_t>(standards.size());
     for (const auto& standard : standards) d << write_catalog(standard);
+    d << static_cast<std::int64_t>(calendar.years.size());
     for (const auto& year : calendar.years) {
         d << std::int64_t{year.year};
         for (const auto& day : year.days)
@@ -105,6 +106,7 @@ std::string run_inputs(const std::vector<Catalog>& standards, const Calendar& ca
 }
 
 std::string unit_inputs(std::string_view run, const Unit& unit) {
+    if (run.empty()) return {};  // no digest could be made: nothing is kept or read back
     Digest d;
     d << run << unit.code << unit.name << (unit.level ? to_string(*unit.level) : std::string_view{});
     for (const auto& field : unit.fields) d << field;

@@ -18,6 +18,7 @@ namespace gkml::kept {
 std::string run_inputs(const std::vector<Catalog>& standards, const Calendar& calendar, const CoverageOptions& options);
 
 // The same, narrowed to one unit's registry row (name, level and fields are read by coverage_of).
+// Empty where `run` is: nothing is then kept or read back.
 std::string unit_inputs(std::string_view run, const Unit& unit);
 
 std::string pack(const UnitCoverage& coverage);

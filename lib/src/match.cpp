@@ -48,7 +48,7 @@ bool has_usable_id(const Item& item) {
     // FF-NNN, or L- and 1 to 40 of [0-9A-Za-z_-] (the regex this replaces took 5 % of a province's coverage).
     std::string_view id = item.id;
     auto digits = [](std::string_view s) { return std::ranges::all_of(s, [](char c) { return c >= '0' && c <= '9'; }); };
-    if (id.size() == 6 && id[2] == '-') return digits(id.substr(0, 2)) && digits(id.substr(3));
+    if (id.size() == 6 && id[2] == '-' && digits(id.substr(0, 2)) && digits(id.substr(3))) return true;
     if (id.size() < 3 || id.size() > 42 || !id.starts_with("L-")) return false;
     return std::ranges::all_of(id.substr(2), [](char c) {
         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '-';

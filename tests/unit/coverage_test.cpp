@@ -270,6 +270,11 @@ TEST_CASE("a county of forty townships gives, unit by unit, what each unit alone
     }
     CHECK(timeliness.size() > 1);  // the ledgers really differ
     CHECK(blank.size() > 1);       // without r3, 20-003 is blank
+    // Handed over one at a time, the units come in the order asked, each as coverage_in_store gives it.
+    std::vector<gkml::UnitCoverage> each;
+    REQUIRE(gkml::for_each_coverage(*store, units, {county.standard}, county.calendar, county.options, gkml::latest_snapshot,
+                                    [&](gkml::UnitCoverage&& u) { each.push_back(std::move(u)); }));
+    CHECK(each == *all);
     fs::remove_all(dir);
 }
 

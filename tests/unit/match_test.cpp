@@ -35,7 +35,7 @@ TEST_CASE("names are compared with widths folded, punctuation and spaces ignored
 }
 
 TEST_CASE("an id pairs by id only in the standard's form or as a local L- id", "[match]") {
-    for (const char* id : {"20-001", "01-999", "L-1", "L-20-1", "L-a_B-9", "L-0123456789012345678901234567890123456789"})
+    for (const char* id : {"20-001", "01-999", "L-1", "L-20-1", "L-a_B-9", "L--abc", "L-----", "L-0123456789012345678901234567890123456789"})
         CHECK(gkml::has_usable_id(item(id, "", "")));
     for (const char* id : {"", "20-01", "2-0001", "20_001", "20-0010", "a0-001", "L-", "L-备用", "L-a b", "l-1", "X-1",
                            "L-01234567890123456789012345678901234567890"})

@@ -75,8 +75,15 @@ bool failing(const CoverageReport& now, std::optional<double> bar, const std::ve
     return failed;
 }
 
+// What the summary shows of a unit's findings: counts, and why it is at veto risk.
+struct Counted {
+    std::size_t missing = 0, to_verify = 0, late = 0;
+    std::string veto;  // veto_reasons
+};
+
 // One line per unit, worst catalog coverage first, and the total: what a county officer reads first.
-std::string summary_table(const CoverageReport& result) {
+// `counted` holds each unit's findings by code (the report keeps figures only).
+std::string summary_table(const CoverageReport& result, const std::map<std::string, Counted, std::less<>>& counted) {
     std::vector<const UnitCoverage*> units;
     for (const auto& u : result.units) units.push_back(&u);
     std::ranges::stable_sort(units, [](const UnitCoverage* a, const UnitCoverage* b) {
@@ -97,12 +104,12 @@ std::string summary_table(const CoverageReport& result) {
     };
     std::size_t missing = 0, to_verify = 0, late = 0;
     for (const auto* u : units) {
-        rows.push_back(row(u->code, u->name, u->figures, std::to_string(u->missing.size()), std::to_string(u->late.size()),
-                           u->veto.any() ? "是" : ""));
-        rows.back().insert(rows.back().end() - 2, std::to_string(u->to_verify.size()));
-        missing += u->missing.size();
-        to_verify += u->to_verify.size();
-        late += u->late.size();
+        const auto& c = counted.at(u->code);
+        rows.push_back(row(u->code, u->name, u->figures, std::to_string(c.missing), std::to_string(c.late), u->veto.any() ? "是" : ""));
+        rows.back().insert(rows.back().end() - 2, std::to_string(c.to_verify));
+        missing += c.missing;
+        to_verify += c.to_verify;
+        late += c.late;
     }
     if (units.size() > 1) {  // one unit's total would only repeat it
         rows.push_back(row("", "合计", result.total, std::to_string(missing), std::to_string(late), std::to_string(result.at_risk) + " 个"));
@@ -113,7 +120,7 @@ std::string summary_table(const CoverageReport& result) {
     for (auto title : {"缺失事项", "待核实", "逾期记录", "否决风险"}) columns.push_back({title, 8});
     std::string legend;
     for (const auto* u : units)
-        if (u->veto.any()) legend += "单项否决风险 " + u->name + "：" + veto_reasons(*u) + "\n";
+        if (u->veto.any()) legend += "单项否决风险 " + u->name + "：" + counted.at(u->code).veto + "\n";
     std::string standards;
     for (const auto& s : result.standards) standards += standard_text(s) + "\n";
     return "统计期间 " + result.period.label + judged_text(result) + "\n" + standards + render_table(columns, rows) + legend;
@@ -123,7 +130,13 @@ int run_coverage(const CoverageArgs& args) {
     std::optional<AuditBasis> basis;
     auto audit = open_audit(args.audit, basis);
     if (!audit) return report(audit.error());
-    auto now = audit_coverage(*audit);
+    // The summary needs counts of each unit's findings only: it keeps no findings (flat memory).
+    std::map<std::string, Counted, std::less<>> counted;
+    auto now = args.summary && args.format == "text"
+                   ? audit_coverage(*audit, latest_snapshot, [&](const UnitCoverage& u) {
+                         counted[u.code] = Counted{u.missing.size(), u.to_verify.size(), u.late.size(), veto_reasons(u)};
+                     })
+                   : audit_coverage(*audit);
     if (!now) return report(now.error());
     const auto& result = *now;
     std::optional<std::vector<UnitCoverage>> baseline;
@@ -137,7 +150,7 @@ int run_coverage(const CoverageArgs& args) {
     else if (args.format == "csv")
         std::cout << coverage_to_csv(result);
     else if (args.summary)
-        std::cout << summary_table(result);
+        std::cout << summary_table(result, counted);
     else
         std::cout << coverage_to_text(result);
     return failing(result, args.fail_under, baseline ? &*baseline : nullptr, args.baseline.value_or(0)) ? differs : ok;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,11 @@ const Unit* county_of(const std::vector<Unit>& registry, const std::vector<Unit>
 
 // The units' coverage as the store held them at snapshot `as_of`, rolled up, with the standards used.
 std::expected<CoverageReport, Error> audit_coverage(const Audit& audit, std::int64_t as_of = latest_snapshot);
+// The same, each unit's whole coverage handed to `each` (in code order) and only its figures kept in
+// the report: code, name, level, day judged on, figures, veto and standard; no fields or findings.
+// Memory stays flat in the number of units.
+std::expected<CoverageReport, Error> audit_coverage(const Audit& audit, std::int64_t as_of,
+                                                   const std::function<void(const UnitCoverage&)>& each);
 
 // One row per snapshot of the audited units: its figures right after it (none before the unit's first catalog).
 struct HistoryRow {

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -184,6 +185,13 @@ std::expected<std::vector<UnitCoverage>, Error> coverage_in_store(const Store& s
                                                                   const std::vector<Catalog>& standards,
                                                                   const Calendar& calendar, const CoverageOptions& options,
                                                                   std::int64_t as_of = latest_snapshot);
+
+// The same, each unit handed to `each` in order as soon as it and the few hundred computed with it
+// are done: a province's findings are never all held at once.
+std::expected<void, Error> for_each_coverage(const Store& store, const std::vector<Unit>& units,
+                                             const std::vector<Catalog>& standards, const Calendar& calendar,
+                                             const CoverageOptions& options, std::int64_t as_of,
+                                             const std::function<void(UnitCoverage&&)>& each);
 
 // The year of the newest formed date in the store; the current year when it holds no record.
 std::expected<CoveragePeriod, Error> default_period(const Store& store);
