@@ -129,6 +129,7 @@ constexpr std::array<std::string_view, Store::schema_version> migrations{
        );
        CREATE INDEX uploads_by_unit ON uploads (unit, id);)",
     // Coverage computed once per unit, snapshot and inputs (KeptCoverage); a cache, safe to empty.
+    // And the run each snapshot came from (Snapshot::run).
     R"(CREATE TABLE coverage_kept (
          unit     TEXT NOT NULL,
          through  INTEGER NOT NULL,
