@@ -8,7 +8,7 @@ build_dir="${1:-build}"
 packages=(g++ cmake ninja-build pkg-config libpugixml-dev libxml2-dev libxml2-utils libcli11-dev catch2
           nlohmann-json3-dev libicu-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev
           libxlsxwriter-dev libzip-dev libgumbo-dev libsodium-dev libcpp-httplib-dev
-          libcereal-dev)
+          libcereal-dev libpq-dev)
 bash scripts/install.sh "${packages[@]}"
 
 # The developer build (CMakePresets.json "dev"): warnings are errors here, never in a user's build.

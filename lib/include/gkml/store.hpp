@@ -1,7 +1,9 @@
-// The store: one SQLite file holding units, catalog and ledger snapshots, and ledger records.
+// The store: units, catalog and ledger snapshots, and ledger records, in one SQLite file (embedded,
+// the default) or one PostgreSQL database (shared, for a city's or province's platform).
 //
-// Opened in WAL mode with a busy timeout, so several processes can ingest at once; each put is one
-// IMMEDIATE transaction for one unit, or, inside a Batch, one savepoint of the batch's transaction. Putting the same content again (same hash, unit and kind) is a
+// SQLite is opened in WAL mode with a busy timeout, so several processes can ingest at once (one
+// writes at a time); PostgreSQL writers run side by side, one at a time per unit. Each put is one
+// transaction for one unit, or, inside a Batch, one savepoint of the batch's transaction. Putting the same content again (same hash, unit and kind) is a
 // no-op. Every other put makes a snapshot; what the store held as of any snapshot can be read back.
 #pragma once
 
@@ -79,6 +81,9 @@ struct KeptCoverage {
 
 inline constexpr std::int64_t latest_snapshot = std::numeric_limits<std::int64_t>::max();
 
+// A store's location as it may be shown: a postgresql:// URL without its password.
+std::string shown_location(std::string_view location);
+
 // Identifies a file's content for idempotent ingest (64-bit FNV-1a, hex).
 std::string content_hash(std::string_view bytes);
 
@@ -95,12 +100,14 @@ StoredCatalog stored_form(const Catalog& catalog);
 // A Store is one connection, for one thread at a time; reader() gives another thread its own.
 class Store {
 public:
-    // Creates the file if needed and migrates it to the current schema version.
-    static std::expected<Store, Error> open(const std::filesystem::path& file);
+    // `location` is a file (SQLite, created if needed) or a postgresql:// URL naming a database
+    // (libpq's form, e.g. postgresql://gkml@db.county.lan/gkml or postgresql:///gkml?host=/run/postgresql),
+    // whose tables are made on first use. Either is migrated to the current schema version.
+    static std::expected<Store, Error> open(const std::filesystem::path& location);
     static constexpr int schema_version = 8;
     // For reading only: no write lock, no migration (a database from an older gkml is refused until
     // a read-write open migrates it).
-    static std::expected<Store, Error> open_read_only(const std::filesystem::path& file);
+    static std::expected<Store, Error> open_read_only(const std::filesystem::path& location);
 
     struct Impl;
 
@@ -127,8 +134,10 @@ public:
     };
     Batch batch();
 
-    // Another read-only connection to the same file, for a thread of its own.
+    // Another read-only connection to the same store, for a thread of its own.
     std::expected<Store, Error> reader() const;
+    // Where it is, as it may be shown (a URL's password left out).
+    std::string location() const;
 
     // Registry rows replace the units of the same code.
     std::expected<void, Error> put_units(const std::vector<Unit>& units);
