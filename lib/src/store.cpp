@@ -810,3 +810,92 @@ std::expected<std::vector<UploadEntry>, Error> Store::uploads(const std::vector<
 }
 
 }  // namespace gkml
+
+namespace gkml {
+
+namespace {
+
+struct CopiedTable {
+    std::string_view name;
+    std::vector<std::string_view> columns;
+    std::vector<bool> numbers;  // which columns are integers
+    std::string_view order;
+};
+
+// Everything but kept coverage (a cache the target fills again). Records and catalog fields go
+// snapshot by snapshot, so a PostgreSQL source (whose results libpq holds whole) is read in pieces.
+const CopiedTable copied_units{"units", {"code", "name", "level", "parent", "fields"}, {false, false, false, false, false}, "code"};
+const CopiedTable copied_snapshots{"snapshots",
+                                   {"id", "unit", "kind", "source", "hash", "taken", "label", "newest_formed", "span_from", "span_to",
+                                    "newest_published", "run"},
+                                   {true, false, false, false, false, false, false, false, false, false, false, false},
+                                   "id"};
+const CopiedTable copied_fields{"catalog_fields", {"snapshot", "field", "xml"}, {true, false, false}, "field"};
+const CopiedTable copied_records{"records",
+                                 {"unit", "snapshot", "seq", "item", "formed", "published", "channel", "title", "url", "record_id"},
+                                 {false, true, true, false, false, false, false, false, false, false},
+                                 "seq"};
+const CopiedTable copied_accounts{"accounts", {"name", "role", "unit", "pwhash", "created"}, {false, false, false, false, false}, "name"};
+const CopiedTable copied_uploads{"uploads",
+                                 {"id", "taken", "account", "unit", "file", "bytes", "outcome", "errors", "warnings", "snapshots"},
+                                 {true, false, false, false, false, true, false, true, true, false},
+                                 "id"};
+
+std::int64_t copy_rows(sql::Connection& from, sql::Connection& to, const CopiedTable& table, std::string_view where = {},
+                       sql::Params params = {}) {
+    std::string columns;
+    for (auto c : table.columns) columns += (columns.empty() ? "" : ", ") + std::string(c);
+    auto rows = from.query("SELECT " + columns + " FROM " + std::string(table.name) + (where.empty() ? "" : " WHERE ") + std::string(where) +
+                               " ORDER BY " + std::string(table.order),
+                           params);
+    auto bulk = to.bulk(table.name, table.columns);
+    std::vector<sql::Param> row(table.columns.size());
+    std::int64_t count = 0;
+    while (rows->next()) {
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            const int c = static_cast<int>(i);
+            if (table.numbers[i]) row[i] = rows->int64(c);
+            else row[i] = rows->text(c);
+        }
+        bulk->add(row);
+        ++count;
+    }
+    bulk->finish();
+    return count;
+}
+
+}  // namespace
+
+std::expected<StoreCopy, Error> Store::copy_to(Store& target) const {
+    auto& to = *target.impl_;
+    auto empty = to.read([&] {
+        auto q = to.db->query("SELECT (SELECT count(*) FROM snapshots) + (SELECT count(*) FROM uploads) + (SELECT count(*) FROM accounts)");
+        return q->next() && q->int64(0) == 0;
+    });
+    if (!empty) return std::unexpected(empty.error());
+    if (!*empty)
+        return std::unexpected(Error{ErrorKind::database,
+                                     "目标库已有数据，只能迁入空库 / the target already holds snapshots, uploads or accounts: copy into an empty store",
+                                     target.location(), 0});
+    return to.write([&] {
+        StoreCopy out;
+        auto& from = *impl_->db;
+        out.units = copy_rows(from, *to.db, copied_units);
+        out.snapshots = copy_rows(from, *to.db, copied_snapshots);
+        auto snapshots = from.query("SELECT id, unit, kind FROM snapshots ORDER BY id");
+        std::vector<std::pair<std::int64_t, std::string>> ledgers, catalogs;
+        while (snapshots->next())
+            (snapshots->text(2) == "ledger" ? ledgers : catalogs).emplace_back(snapshots->int64(0), std::string(snapshots->text(1)));
+        for (const auto& [id, unit] : catalogs) copy_rows(from, *to.db, copied_fields, "snapshot = $1", {id});
+        for (const auto& [id, unit] : ledgers) out.records += copy_rows(from, *to.db, copied_records, "unit = $1 AND snapshot = $2", {unit, id});
+        out.accounts = copy_rows(from, *to.db, copied_accounts);
+        out.uploads = copy_rows(from, *to.db, copied_uploads);
+        // The ids taken next follow the copied ones (SQLite's AUTOINCREMENT follows by itself).
+        if (to.postgresql())
+            to.db->script("SELECT setval(pg_get_serial_sequence('snapshots', 'id'), coalesce(max(id), 0) + 1, false) FROM snapshots;"
+                          "SELECT setval(pg_get_serial_sequence('uploads', 'id'), coalesce(max(id), 0) + 1, false) FROM uploads;");
+        return out;
+    });
+}
+
+}  // namespace gkml

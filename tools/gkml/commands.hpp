@@ -46,6 +46,7 @@ void add_export(CLI::App& app, int& exit_code);
 void add_template(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);
 void add_users(CLI::App& app, int& exit_code);
+void add_migrate(CLI::App& app, int& exit_code);
 
 // The standard catalog set of a folder (default: the bundled catalogs/standard), joined into one.
 std::expected<Catalog, Error> load_standard(const std::filesystem::path& folder);

@@ -9,7 +9,7 @@
 namespace gkml::cli {
 
 void add_audit_options(CLI::App& sub, AuditArgs& args) {
-    sub.add_option("--db", args.db, "The database gkml ingest filled")->required();
+    sub.add_option("--db", args.db, "The store gkml ingest filled: a SQLite file or a postgresql:// URL")->required();
     sub.add_option("--unit", args.scope.unit, "Only this unit and the units under it (division code)");
     sub.add_option("--field", args.scope.field, "Only this field (two-digit code)");
     sub.add_option("--period", args.scope.period, "YYYY or YYYY-Qn (default: the year of the newest record)");

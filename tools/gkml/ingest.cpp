@@ -71,7 +71,7 @@ int run_ingest(const IngestArgs& args) {
 void add_ingest(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<IngestArgs>();
     auto* sub = app.add_subcommand("ingest", "Validate unit catalogs and ledgers and put them into the database");
-    sub->add_option("--db", args->db, "The database file (created if needed)")->required();
+    sub->add_option("--db", args->db, "The store: a SQLite file (created if needed) or a postgresql:// URL")->required();
     sub->add_option("--units", args->units, "A units registry (XML or CSV) to load first");
     sub->add_option("--standard", args->standard, "Folder of the standard catalogs (default: catalogs/standard)");
     sub->add_option("--label", args->label, "A name for this ingest run, shown in history and the report's trend (e.g. 2025年中自查)");

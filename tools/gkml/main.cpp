@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
     gkml::cli::add_template(app, exit_code);
     gkml::cli::add_serve(app, exit_code);
     gkml::cli::add_users(app, exit_code);
+    gkml::cli::add_migrate(app, exit_code);
 
     std::string topic;
     auto* help = app.add_subcommand("help", "Show the options of a command (gkml help import), or list the commands");

@@ -519,7 +519,7 @@ int run_serve(const ServeArgs& args) {
     if (!bound)
         return report(Error{ErrorKind::io, "不能在 " + args.listen + " 上监听（端口已被占用或地址不在本机）/ cannot listen there", "", 0});
     std::cerr << "gkml serve: http://" << (where->first.find(':') != std::string::npos ? "[" + where->first + "]" : where->first) << ":"
-              << port << "/ (" << args.db.string() << ", " << units->size() << " units, " << accounts->size() << " accounts)" << std::endl;
+              << port << "/ (" << store->location() << ", " << units->size() << " units, " << accounts->size() << " accounts)" << std::endl;
     if (accounts->empty()) std::cerr << "gkml serve: 还没有账号，先用 gkml users add 建立 (no accounts yet: gkml users add)" << std::endl;
 
     std::mutex stopping;
@@ -554,7 +554,7 @@ int run_serve(const ServeArgs& args) {
 void add_serve(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<ServeArgs>();
     auto* sub = app.add_subcommand("serve", "The county's web service: townships upload in a browser, the office sees coverage");
-    sub->add_option("--db", args->db, "The SQLite database (created when missing)")->required();
+    sub->add_option("--db", args->db, "The store: a SQLite file (created when missing) or a postgresql:// URL")->required();
     sub->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free one)");
     sub->add_option("--units", args->units, "A unit registry (XML or CSV) to put into the database at start");
     sub->add_option("--standard", args->standard, "Folder of standard catalogs (default: the bundled ones)");

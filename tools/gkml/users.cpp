@@ -135,7 +135,7 @@ void add_users(CLI::App& app, int& exit_code) {
     auto* users = app.add_subcommand("users", "The accounts of gkml serve: add, passwd, list, remove");
     users->require_subcommand(1);
     auto common = [&](CLI::App* sub) {
-        sub->add_option("--db", args->db, "The SQLite database gkml serve uses")->required();
+        sub->add_option("--db", args->db, "The store gkml serve uses: a SQLite file or a postgresql:// URL")->required();
         sub->add_option("--units", args->units, "A unit registry (XML or CSV) to put into the database first");
     };
     auto* add = users->add_subcommand("add", "Add an account; the password is read from the terminal (or one line of stdin)");

@@ -79,6 +79,11 @@ struct KeptCoverage {
     std::string coverage;
 };
 
+// What Store::copy_to copied.
+struct StoreCopy {
+    std::int64_t units = 0, snapshots = 0, records = 0, accounts = 0, uploads = 0;
+};
+
 inline constexpr std::int64_t latest_snapshot = std::numeric_limits<std::int64_t>::max();
 
 // A store's location as it may be shown: a postgresql:// URL without its password.
@@ -199,6 +204,12 @@ public:
     std::expected<std::int64_t, Error> log_upload(const UploadEntry& entry);
     // Newest first; of the units given, or of all when `units` is empty; at most `limit`.
     std::expected<std::vector<UploadEntry>, Error> uploads(const std::vector<std::string>& units, std::size_t limit) const;
+
+    // Copies everything this store holds into `target`, which must hold no snapshots, uploads or
+    // accounts (a county's SQLite file into a shared PostgreSQL store, or back): ids, times, labels
+    // and runs kept, so history and trends read the same. Kept coverage is not copied (the target
+    // computes it again). One transaction: the target gets all of it or nothing.
+    std::expected<StoreCopy, Error> copy_to(Store& target) const;
 
 private:
     explicit Store(std::unique_ptr<Impl> impl);
