@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <thread>
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 #include "gkml/files.hpp"
 #include "gkml/store.hpp"
 #include "gkml/xml.hpp"
+#include "../../lib/src/sql.hpp"
 
 namespace fs = std::filesystem;
 
@@ -14,14 +16,29 @@ namespace {
 
 fs::path fixture(const char* name) { return fs::path(GKML_SOURCE_DIR) / "tests/data/coverage" / name; }
 
+// A new, empty store for one test: a SQLite file, or, when GKML_TEST_STORE names a PostgreSQL
+// server's `postgres` database (ctest's "postgresql:" run of these tests), a database of its own there.
 struct TempDb {
-    fs::path dir = fs::temp_directory_path() / ("gkml-store-" + std::to_string(::getpid()));
+    inline static int made = 0;
+    fs::path dir = fs::temp_directory_path() / ("gkml-store-" + std::to_string(::getpid()) + "-" + std::to_string(++made));
     fs::path file = dir / "county.db";
+    std::string server, name;
     TempDb() {
         fs::remove_all(dir);
         fs::create_directories(dir);
+        if (const char* base = std::getenv("GKML_TEST_STORE"); base && *base) {
+            server = base;
+            name = "gkml_store_test_" + std::to_string(::getpid()) + "_" + std::to_string(made);
+            gkml::sql::open_postgresql(server, gkml::sql::Access::read_write, 10'000)->script("CREATE DATABASE " + name);
+            auto at = server.find("/postgres?");
+            REQUIRE(at != std::string::npos);
+            file = server.substr(0, at) + "/" + name + server.substr(at + 9);
+        }
     }
-    ~TempDb() { fs::remove_all(dir); }
+    ~TempDb() {
+        fs::remove_all(dir);
+        if (!name.empty()) gkml::sql::open_postgresql(server, gkml::sql::Access::read_write, 10'000)->script("DROP DATABASE " + name + " WITH (FORCE)");
+    }
 };
 
 gkml::Ledger ledger_of(const char* name) {
@@ -159,7 +176,7 @@ TEST_CASE("a batch's puts are seen by others once committed, and what is not com
     CHECK(gkml::Store::open_read_only(db.file)->snapshots()->size() == 2);
 }
 
-TEST_CASE("a read-only open refuses a missing database and does not create it", "[store]") {
+TEST_CASE("a read-only open refuses a missing database and does not create it", "[store][sqlite]") {
     TempDb db;
     auto store = gkml::Store::open_read_only(db.file);
     REQUIRE_FALSE(store);
@@ -167,7 +184,7 @@ TEST_CASE("a read-only open refuses a missing database and does not create it", 
     CHECK_FALSE(fs::exists(db.file));
 }
 
-TEST_CASE("a database from schema version 3 is migrated with every snapshot and record kept", "[store]") {
+TEST_CASE("a database from schema version 3 is migrated with every snapshot and record kept", "[store][sqlite]") {
     TempDb db;
     fs::copy_file(fs::path(GKML_SOURCE_DIR) / "tests/data/store/schema-3.db", db.file);
     // An older database is not for reading as it is: a read-only open says so.
@@ -402,4 +419,40 @@ TEST_CASE("the report's trend has one point per ingest run, whatever minutes the
     REQUIRE(by_minute.size() == 4);
     CHECK(by_minute[0].second == snapshots[1].id);
     CHECK(by_minute[2].second == snapshots[4].id);
+}
+
+TEST_CASE("a store copied into an empty one reads the same, and a store that holds data is refused", "[store]") {
+    TempDb a;
+    auto store = gkml::Store::open(a.file);
+    REQUIRE(store);
+    REQUIRE(store->put_units(*gkml::read_units(fixture("units.xml"))));
+    auto catalog = gkml::read_catalog(fixture("xinglong-catalog.xml"));
+    REQUIRE(catalog);
+    REQUIRE(store->put_catalog(*catalog, "c.xml", "c1", "年中"));
+    REQUIRE(store->put_ledger(ledger_of("xinglong-ledger.xml"), "l.xml", "l1", "年中"));
+    REQUIRE(store->put_account(gkml::Account{"xinglong", gkml::Role::township, "230522101000", "$argon2id$x", ""}));
+    REQUIRE(store->log_upload(gkml::UploadEntry{0, "", "xinglong", "230522101000", "l.xml", 10, "added", 0, 1, "2"}));
+
+    TempDb b;
+    auto copy = gkml::Store::open(b.file);
+    REQUIRE(copy);
+    auto copied = store->copy_to(*copy);
+    REQUIRE(copied);
+    CHECK(copied->snapshots == 2);
+    CHECK(copied->records == 9);
+    CHECK(*copy->units() == *store->units());
+    CHECK(*copy->snapshots() == *store->snapshots());
+    CHECK(*copy->records_of("230522101000") == *store->records_of("230522101000"));
+    CHECK(copy->catalog_of("230522101000")->value().fields == store->catalog_of("230522101000")->value().fields);
+    CHECK(*copy->accounts() == *store->accounts());
+    CHECK(*copy->uploads({}, 10) == *store->uploads({}, 10));
+    // The next snapshot's id follows the copied ones.
+    auto next = copy->put_ledger(ledger_of("xinglong-ledger.xml"), "l2.xml", "l2");
+    REQUIRE(next);
+    CHECK(next->value().id == 3);
+
+    auto again = store->copy_to(*copy);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().kind == gkml::ErrorKind::database);
+    CHECK(copy->snapshots()->size() == 3);
 }
