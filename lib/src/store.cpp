@@ -502,7 +502,7 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
         std::int64_t seq = 0;
         std::string newest_formed;
         std::string newest_published;
-        std::vector<sql::Param> row(10);
+        std::vector<sql::Param> row{std::string_view(ledger.unit), {}, {}, {}, {}, {}, {}, {}, snapshot.id, {}};
         for (const auto& r : ledger.records) {
             const std::string formed = format_date(r.formed), published = format_date(r.published);
             const std::string_view channel = to_string(r.channel);
@@ -511,8 +511,14 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
                                           std::string_view(r.title), std::string_view(r.url), std::string_view(r.id)})
                 (key += part) += '\x1f';
             if (!seen.insert(key).second) continue;
-            row = {std::string_view(ledger.unit), std::string_view(r.item), std::string_view(formed), std::string_view(published), channel,
-                   std::string_view(r.title), std::string_view(r.url), std::string_view(r.id), snapshot.id, seq++};
+            row[1] = std::string_view(r.item);
+            row[2] = std::string_view(formed);
+            row[3] = std::string_view(published);
+            row[4] = channel;
+            row[5] = std::string_view(r.title);
+            row[6] = std::string_view(r.url);
+            row[7] = std::string_view(r.id);
+            row[9] = seq++;
             insert->add(row);
             newest_formed = std::max(newest_formed, formed);
             newest_published = std::max(newest_published, published);
