@@ -135,7 +135,11 @@ private:
 class PgConnection final : public Connection {
 public:
     PgConnection(const std::string& url, Access access, int wait_ms) : connection_(PQconnectdb(url.c_str()), &PQfinish) {
-        if (PQstatus(connection_.get()) != CONNECTION_OK) fail(connection_.get());
+        if (PQstatus(connection_.get()) != CONNECTION_OK) {
+            std::string message = PQerrorMessage(connection_.get());
+            while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+            throw std::runtime_error("连不上 PostgreSQL 数据库（核对 --db 的地址、用户和库名，服务是否在运行） / cannot connect to PostgreSQL: " + message);
+        }
         // UTF-8 whatever the server's default; notices (e.g. "relation exists") are not for the user.
         script("SET client_encoding = 'UTF8'; SET client_min_messages = warning; SET lock_timeout = " +
                std::to_string(wait_ms));

@@ -53,6 +53,11 @@ set +e; "$gkml" migrate --from "$work/youyi.db" --to "$moved" 2>"$work/refused.t
 figures "$work/back.db" "$work/back"
 same "$work/sqlite" "$work/back" "migrated back to SQLite"
 
+echo "== a server that is not there: exit 4, said in Chinese, the password never shown"
+set +e; "$gkml" coverage --db 'postgresql://gkml:s3cret@127.0.0.1:1/nodb' --summary 2>"$work/unreachable.txt"; rc=$?; set -e
+[[ $rc == 4 ]] && grep -q "连不上 PostgreSQL" "$work/unreachable.txt" && ! grep -q s3cret "$work/unreachable.txt" \
+  || fail "an unreachable server: exit $rc, $(cat "$work/unreachable.txt")"
+
 echo "== four writers at once: each its own units, then all of them the same units"
 split="$work/split"
 for w in 1 2 3 4; do mkdir -p "$split/$w"; done
