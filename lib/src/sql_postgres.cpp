@@ -9,10 +9,15 @@ namespace gkml::sql {
 
 namespace {
 
-[[noreturn]] void fail(PGconn* connection, const PGresult* result = nullptr) {
+// libpq's message without its trailing newline.
+std::string message_of(PGconn* connection, const PGresult* result = nullptr) {
     std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(connection);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    throw std::runtime_error("PostgreSQL: " + message);
+    return message;
+}
+
+[[noreturn]] void fail(PGconn* connection, const PGresult* result = nullptr) {
+    throw std::runtime_error("PostgreSQL: " + message_of(connection, result));
 }
 
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
@@ -135,11 +140,9 @@ private:
 class PgConnection final : public Connection {
 public:
     PgConnection(const std::string& url, Access access, int wait_ms) : connection_(PQconnectdb(url.c_str()), &PQfinish) {
-        if (PQstatus(connection_.get()) != CONNECTION_OK) {
-            std::string message = PQerrorMessage(connection_.get());
-            while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-            throw std::runtime_error("连不上 PostgreSQL 数据库（核对 --db 的地址、用户和库名，服务是否在运行） / cannot connect to PostgreSQL: " + message);
-        }
+        if (PQstatus(connection_.get()) != CONNECTION_OK)
+            throw std::runtime_error("连不上 PostgreSQL 数据库（核对 --db 的地址、用户和库名，服务是否在运行） / cannot connect to PostgreSQL: " +
+                                     message_of(connection_.get()));
         // UTF-8 whatever the server's default; notices (e.g. "relation exists") are not for the user.
         script("SET client_encoding = 'UTF8'; SET client_min_messages = warning; SET lock_timeout = " +
                std::to_string(wait_ms));

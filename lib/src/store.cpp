@@ -387,11 +387,10 @@ std::string shown_location(std::string_view location) {
     auto at = out.find('@', scheme_end);
     auto colon = out.find(':', scheme_end);
     if (at != std::string::npos && colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    for (std::string_view key : {"password="}) {
-        for (auto p = out.find(key); p != std::string::npos; p = out.find(key, p + 1)) {
-            auto end = out.find('&', p);
-            out.replace(p + key.size(), (end == std::string::npos ? out.size() : end) - p - key.size(), "***");
-        }
+    constexpr std::string_view key = "password=";
+    for (auto p = out.find(key); p != std::string::npos; p = out.find(key, p + 1)) {
+        auto end = out.find('&', p);
+        out.replace(p + key.size(), (end == std::string::npos ? out.size() : end) - p - key.size(), "***");
     }
     return out;
 }
