@@ -151,8 +151,10 @@ std::expected<std::vector<Snapshot>, Error> audit_snapshots(const Audit& audit) 
     return snapshots;
 }
 
-std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string title, std::string issuer) {
-    auto now = audit_coverage(audit);
+namespace {
+
+std::expected<ReportInput, Error> report_of(const Audit& audit, std::expected<CoverageReport, Error> now, std::string title,
+                                            std::string issuer) {
     if (!now) return std::unexpected(now.error());
     ReportInput input;
     input.title = title.empty() ? default_title(audit.registry, audit.units) : std::move(title);
@@ -169,16 +171,27 @@ std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string t
             input.trend.push_back({name, input.coverage.total});
             continue;
         }
-        auto then = coverage_in_store(audit.store, audit.units, audit.basis->standards, audit.basis->calendar, audit.options, last);
+        Figures total;  // the run's figures only: a province's older runs are not held whole
+        auto then = for_each_coverage(audit.store, audit.units, audit.basis->standards, audit.basis->calendar, audit.options, last,
+                                      [&](UnitCoverage&& u) { total += u.figures; });
         if (!then) return std::unexpected(then.error());
-        Figures total;
-        for (const auto& u : *then) total += u.figures;
         input.trend.push_back({name, total});
     }
     auto newest = audit.store.latest_formed();
     if (!newest) return std::unexpected(newest.error());
     input.as_of = *newest ? format_date(**newest) : format_date(audit.options.period.to);
     return input;
+}
+
+}  // namespace
+
+std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string title, std::string issuer) {
+    return report_of(audit, audit_coverage(audit), std::move(title), std::move(issuer));
+}
+
+std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string title, std::string issuer,
+                                               const std::function<void(const UnitCoverage&)>& each) {
+    return report_of(audit, audit_coverage(audit, latest_snapshot, each), std::move(title), std::move(issuer));
 }
 
 std::expected<RectifyNotice, Error> audit_rectify(const Audit& audit, std::optional<Date> date, int within,

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <ranges>
 #include <set>
 #include <sstream>
@@ -18,6 +19,7 @@
 
 #include "gkml/match.hpp"
 #include "kept.hpp"
+#include "spool.hpp"
 #include "gkml/text.hpp"
 #include "gkml/timelimit.hpp"
 
@@ -153,7 +155,7 @@ std::string padded(std::string_view text, int width) {
     return std::string(text) + std::string(static_cast<std::size_t>(std::max(0, width - display_width(text))), ' ');
 }
 
-void text_figures(std::ostringstream& out, const Figures& f) {
+void text_figures(std::ostream& out, const Figures& f) {
     for (const auto& figure : figure_info) {
         const auto& r = f.*figure.ratio;
         auto shown = fraction(r);
@@ -162,11 +164,11 @@ void text_figures(std::ostringstream& out, const Figures& f) {
     }
 }
 
-void text_item(std::ostringstream& out, std::string_view label, const ItemRef& i, std::string_view detail = {}) {
+void text_item(std::ostream& out, std::string_view label, const ItemRef& i, std::string_view detail = {}) {
     out << "  " << padded(label, 14) << i.id << ' ' << i.category << " / " << i.name << detail << '\n';
 }
 
-void text_items(std::ostringstream& out, std::string_view label, const std::vector<ItemRef>& items) {
+void text_items(std::ostream& out, std::string_view label, const std::vector<ItemRef>& items) {
     for (const auto& i : items) text_item(out, label, i);
 }
 
@@ -535,17 +537,22 @@ CoverageReport roll_up(CoveragePeriod period, std::vector<UnitCoverage> units, c
     return report;
 }
 
-void write_coverage_json(std::ostream& out, const CoverageReport& report) {
-    // What one nlohmann dump(2) of the whole document gives, written a unit at a time: a province's
-    // document is never held whole. A value dumped alone is indented as nested by indenting its lines.
-    auto nested = [&out](const nlohmann::ordered_json& value, std::size_t depth) {
-        std::string text;
-        for (char c : value.dump(2)) {
-            text += c;
-            if (c == '\n') text.append(2 * depth, ' ');
-        }
-        out << text;
-    };
+namespace {
+
+// What one nlohmann dump(2) of the whole document gives, written in pieces: a value dumped alone is
+// indented as nested by indenting its lines.
+void nested(std::ostream& out, const nlohmann::ordered_json& value, std::size_t depth) {
+    std::string text;
+    for (char c : value.dump(2)) {
+        text += c;
+        if (c == '\n') text.append(2 * depth, ' ');
+    }
+    out << text;
+}
+
+// The JSON document: its head (which needs every unit's day judged and standard), the units, the
+// roll-up.
+void json_head(std::ostream& out, const CoverageReport& report) {
     nlohmann::ordered_json period{{"label", report.period.label}, {"from", format_date(report.period.from)},
                                   {"to", format_date(report.period.to)}, {"judged_on", format_date(report.judged_on)}};
     auto standards = nlohmann::ordered_json::array();
@@ -553,16 +560,19 @@ void write_coverage_json(std::ostream& out, const CoverageReport& report) {
         standards.push_back({{"id", s.id}, {"version", s.version}, {"items", s.items}, {"attested", s.attested},
                              {"inferred", s.inferred}, {"inferred_counted", s.inferred_counted}});
     out << "{\n  \"period\": ";
-    nested(period, 1);
+    nested(out, period, 1);
     out << ",\n  \"standards\": ";
-    nested(standards, 1);
+    nested(out, standards, 1);
     out << ",\n  \"units\": ";
-    if (report.units.empty()) out << "[]";
-    for (std::size_t i = 0; i < report.units.size(); ++i) {
-        out << (i == 0 ? "[\n    " : ",\n    ");
-        nested(unit_json(report.units[i]), 2);
-        if (i + 1 == report.units.size()) out << "\n  ]";
-    }
+}
+
+void json_unit(std::ostream& out, const UnitCoverage& unit, bool first) {
+    out << (first ? "[\n    " : ",\n    ");
+    nested(out, unit_json(unit), 2);
+}
+
+void json_tail(std::ostream& out, const CoverageReport& report) {
+    out << (report.units.empty() ? "[]" : "\n  ]");
     nlohmann::ordered_json rollup{{"units", report.units.size()}, {"at_risk", report.at_risk}};
     put_figures(rollup, report.total);
     rollup["areas"] = nlohmann::ordered_json::array();
@@ -573,61 +583,60 @@ void write_coverage_json(std::ostream& out, const CoverageReport& report) {
         rollup["areas"].push_back(std::move(area));
     }
     out << ",\n  \"rollup\": ";
-    nested(rollup, 1);
+    nested(out, rollup, 1);
     out << "\n}\n";
 }
 
-std::string coverage_to_json(const CoverageReport& report) {
-    std::ostringstream out;
-    write_coverage_json(out, report);
-    return std::move(out).str();
-}
-
-std::string coverage_to_csv(const CoverageReport& report) {
-    std::ostringstream out;
+void csv_head(std::ostream& out) {
     out << "code,name,level,field";
     for (const auto& figure : figure_info) out << ',' << figure.key << "_num," << figure.key << "_den";
     out << ",veto\r\n";
-    auto row = [&](const UnitCoverage& u, std::string_view field, const Figures& f, std::string_view veto) {
+}
+
+void csv_unit(std::ostream& out, const UnitCoverage& u) {
+    auto row = [&](std::string_view field, const Figures& f, std::string_view veto) {
         out << csv_cell(u.code) << ',' << csv_cell(u.name) << ',' << to_string(u.level) << ',' << field;
         for (const auto& figure : figure_info) out << ',' << (f.*figure.ratio).num << ',' << (f.*figure.ratio).den;
         out << ',' << veto << "\r\n";
     };
-    for (const auto& u : report.units) {
-        row(u, "", u.figures, u.veto.any() ? "1" : "0");
-        for (const auto& f : u.fields) row(u, f.code, f.figures, "");
-    }
-    return out.str();
+    row("", u.figures, u.veto.any() ? "1" : "0");
+    for (const auto& f : u.fields) row(f.code, f.figures, "");
 }
 
-std::string coverage_to_text(const CoverageReport& report) {
-    std::ostringstream out;
+void text_head(std::ostream& out, const CoverageReport& report) {
     out << "统计期间 " << report.period.label << "（" << format_date(report.period.from) << " 至 "
         << format_date(report.period.to) << "）" << judged_text(report) << "，按目录覆盖率从低到高\n";
     for (const auto& s : report.standards) out << standard_text(s) << '\n';
-    std::vector<const UnitCoverage*> order;
-    for (const auto& u : report.units) order.push_back(&u);
-    std::ranges::stable_sort(order, [](const UnitCoverage* a, const UnitCoverage* b) {
-        return a->figures.catalog.value().value_or(2) < b->figures.catalog.value().value_or(2);
-    });
-    for (const auto* u : order) {
-        out << '\n' << u->code << ' ' << u->name << "（" << label_zh(u->level) << "）\n";
-        if (u->veto.any()) out << "  单项否决风险：" << veto_reasons(*u) << '\n';
-        text_figures(out, u->figures);
-        text_items(out, "缺失事项", u->missing);
-        text_items(out, "待核实（推定）", u->to_verify);
-        text_items(out, "要素渠道不全", u->incomplete);
-        text_items(out, "空白栏目", u->blank);
-        for (const auto& n : u->not_updated)
-            text_item(out, "应更新未更新", n.item,
-                      "：最近公开 " + format_date(n.newest) + "，应有 " + format_date(n.since) + " 以后的公开（" +
-                          std::string(label_zh(n.rule)) + "）");
-        for (const auto& l : u->late)
-            out << "  " << padded("逾期公开", 14) << l.item << ' ' << l.name << "：形成 " << format_date(l.formed) << "，应于 "
-                << format_date(l.due) << " 前公开，实际 " << format_date(l.published) << '\n';
-        text_items(out, "自设事项", u->local);
-        text_items(out, "未对应标准", u->unmatched);
-    }
+}
+
+void text_unit(std::ostream& out, const UnitCoverage& u) {
+    out << '\n' << u.code << ' ' << u.name << "（" << label_zh(u.level) << "）\n";
+    if (u.veto.any()) out << "  单项否决风险：" << veto_reasons(u) << '\n';
+    text_figures(out, u.figures);
+    text_items(out, "缺失事项", u.missing);
+    text_items(out, "待核实（推定）", u.to_verify);
+    text_items(out, "要素渠道不全", u.incomplete);
+    text_items(out, "空白栏目", u.blank);
+    for (const auto& n : u.not_updated)
+        text_item(out, "应更新未更新", n.item,
+                  "：最近公开 " + format_date(n.newest) + "，应有 " + format_date(n.since) + " 以后的公开（" +
+                      std::string(label_zh(n.rule)) + "）");
+    for (const auto& l : u.late)
+        out << "  " << padded("逾期公开", 14) << l.item << ' ' << l.name << "：形成 " << format_date(l.formed) << "，应于 "
+            << format_date(l.due) << " 前公开，实际 " << format_date(l.published) << '\n';
+    text_items(out, "自设事项", u.local);
+    text_items(out, "未对应标准", u.unmatched);
+}
+
+// The text's order of units: worst catalog coverage first, a unit judged on nothing last.
+std::vector<std::size_t> text_order(const CoverageReport& report) {
+    std::vector<std::size_t> order(report.units.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::ranges::stable_sort(order, {}, [&](std::size_t i) { return report.units[i].figures.catalog.value().value_or(2); });
+    return order;
+}
+
+void text_tail(std::ostream& out, const CoverageReport& report) {
     // A roll-up that sums one unit only repeats it.
     for (const auto& a : report.areas) {
         if (a.units < 2) continue;
@@ -639,7 +648,87 @@ std::string coverage_to_text(const CoverageReport& report) {
         out << "\n合计 " << report.units.size() << " 个单位，" << report.at_risk << " 个有单项否决风险\n";
         text_figures(out, report.total);
     }
+}
+
+}  // namespace
+
+void write_coverage_json(std::ostream& out, const CoverageReport& report) {
+    json_head(out, report);
+    for (std::size_t i = 0; i < report.units.size(); ++i) json_unit(out, report.units[i], i == 0);
+    json_tail(out, report);
+}
+
+std::string coverage_to_json(const CoverageReport& report) {
+    std::ostringstream out;
+    write_coverage_json(out, report);
+    return std::move(out).str();
+}
+
+std::string coverage_to_csv(const CoverageReport& report) {
+    std::ostringstream out;
+    csv_head(out);
+    for (const auto& u : report.units) csv_unit(out, u);
     return out.str();
+}
+
+std::string coverage_to_text(const CoverageReport& report) {
+    std::ostringstream out;
+    text_head(out, report);
+    for (auto i : text_order(report)) text_unit(out, report.units[i]);
+    text_tail(out, report);
+    return out.str();
+}
+
+struct CoverageWriter::State {
+    std::ostream& out;
+    CoverageFormat format;
+    std::expected<Spool, Error> spool = Spool::make();
+    std::vector<Spool::Piece> pieces;  // per unit, in the order handed over (code order)
+    std::ostringstream text;           // one unit's, reused
+};
+
+CoverageWriter::CoverageWriter(std::ostream& out, CoverageFormat format) : state_(std::make_unique<State>(out, format)) {}
+CoverageWriter::CoverageWriter(CoverageWriter&&) noexcept = default;
+CoverageWriter::~CoverageWriter() = default;
+
+void CoverageWriter::unit(const UnitCoverage& unit) {
+    auto& s = *state_;
+    if (!s.spool) return;  // finish() says why
+    s.text.str({});
+    switch (s.format) {
+        case CoverageFormat::json: json_unit(s.text, unit, s.pieces.empty()); break;
+        case CoverageFormat::csv: csv_unit(s.text, unit); break;
+        case CoverageFormat::text: text_unit(s.text, unit); break;
+    }
+    auto piece = s.spool->append(s.text.view());
+    if (!piece) s.spool = std::unexpected(piece.error());
+    else s.pieces.push_back(*piece);
+}
+
+std::expected<void, Error> CoverageWriter::finish(const CoverageReport& report) {
+    auto& s = *state_;
+    if (!s.spool) return std::unexpected(s.spool.error());
+    if (s.pieces.size() != report.units.size())
+        return std::unexpected(Error{ErrorKind::usage, fmt::format("CoverageWriter: {} units written, the report has {}", s.pieces.size(),
+                                                                   report.units.size()), "", 0});
+    switch (s.format) {
+        case CoverageFormat::json:
+            json_head(s.out, report);
+            if (auto copied = s.spool->copy_all(s.out); !copied) return copied;
+            json_tail(s.out, report);
+            break;
+        case CoverageFormat::csv:
+            csv_head(s.out);
+            if (auto copied = s.spool->copy_all(s.out); !copied) return copied;
+            break;
+        case CoverageFormat::text:
+            text_head(s.out, report);
+            for (auto i : text_order(report))
+                if (auto copied = s.spool->copy(s.pieces[i], s.out); !copied) return copied;
+            text_tail(s.out, report);
+            break;
+    }
+    return {};
 }
 
 std::string judged_text(const CoverageReport& report) {

@@ -10,7 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ostream>
+#include <streambuf>
 #include <utility>
+#include <vector>
 
 namespace gkml {
 
@@ -105,7 +108,51 @@ std::expected<ScratchFile, Error> scratch_file(const std::filesystem::path& fold
     return out;
 }
 
+namespace {
+
+// An output stream's buffer over a file descriptor; the first failed write is kept (errno) and
+// everything after it dropped.
+class FdBuffer : public std::streambuf {
+public:
+    explicit FdBuffer(int fd) : fd_(fd), buffer_(std::size_t{1} << 16) { setp(buffer_.data(), buffer_.data() + buffer_.size()); }
+    int failed() const { return failed_; }
+    bool drain() {
+        const char* at = pbase();
+        while (!failed_ && at < pptr()) {
+            ssize_t n = ::write(fd_, at, static_cast<std::size_t>(pptr() - at));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) failed_ = n < 0 ? errno : EIO;
+            else at += n;
+        }
+        setp(buffer_.data(), buffer_.data() + buffer_.size());
+        return !failed_;
+    }
+
+protected:
+    int_type overflow(int_type c) override {
+        if (!drain()) return traits_type::eof();
+        if (!traits_type::eq_int_type(c, traits_type::eof())) sputc(traits_type::to_char_type(c));
+        return traits_type::not_eof(c);
+    }
+    int sync() override { return drain() ? 0 : -1; }
+
+private:
+    int fd_;
+    std::vector<char> buffer_;
+    int failed_ = 0;
+};
+
+}  // namespace
+
 std::expected<void, Error> write_atomically(const std::filesystem::path& file, std::string_view content) {
+    return write_atomically(file, [&](std::ostream& out) -> std::expected<void, Error> {
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        return {};
+    });
+}
+
+std::expected<void, Error> write_atomically(const std::filesystem::path& file,
+                                            const std::function<std::expected<void, Error>(std::ostream&)>& write) {
     // A symlink is followed: the file it points to is replaced, the link stays.
     std::error_code ec;
     auto target = file;
@@ -117,14 +164,12 @@ std::expected<void, Error> write_atomically(const std::filesystem::path& file, s
     mode_t mode = ::stat(target.c_str(), &existing) == 0 ? existing.st_mode & 07777 : new_file_mode();
     auto scratch = scratch_file(target.parent_path(), "." + target.filename().string() + ".", "");
     if (!scratch) return std::unexpected(Error{ErrorKind::io, "无法在目标旁边建临时文件（检查文件夹权限和磁盘空间） / cannot create a temporary file beside it", file.string(), 0});
-    std::size_t written = 0;
-    while (written < content.size()) {
-        ssize_t n = ::write(scratch->fd, content.data() + written, content.size() - written);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return std::unexpected(io_error(file, "cannot write"));
-        }
-        written += static_cast<std::size_t>(n);
+    FdBuffer buffer(scratch->fd);
+    std::ostream out(&buffer);
+    if (auto made = write(out); !made) return made;  // the scratch file goes with `scratch`
+    if (!buffer.drain()) {
+        errno = buffer.failed();
+        return std::unexpected(io_error(file, "cannot write"));
     }
     if (::fchmod(scratch->fd, mode) != 0 || ::fsync(scratch->fd) != 0) return std::unexpected(io_error(file, "cannot flush"));
     if (std::rename(scratch->path.c_str(), target.c_str()) != 0) return std::unexpected(io_error(file, "cannot replace"));

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <functional>
 #include <map>
+#include <sstream>
 
 #include "gkml/calendar.hpp"
 #include "gkml/text.hpp"
+#include "spool.hpp"
 
 namespace gkml {
 
@@ -85,6 +88,22 @@ std::string_view report_style() { return style; }
 
 namespace {
 
+// What the page shows of a unit outside its own section: its summary row, heat-map row and bar.
+struct UnitLine {
+    std::string code, name;
+    Level level = Level::township;
+    Figures figures;
+    std::size_t missing = 0, to_verify = 0, late = 0;
+    std::string veto;                                   // veto_reasons
+    std::vector<std::pair<std::string, Ratio>> fields;  // catalog coverage by field code
+};
+
+UnitLine line_of(const UnitCoverage& u) {
+    UnitLine line{u.code, u.name, u.level, u.figures, u.missing.size(), u.to_verify.size(), u.late.size(), veto_reasons(u), {}};
+    for (const auto& ff : u.fields) line.fields.emplace_back(ff.code, ff.figures.catalog);
+    return line;
+}
+
 std::string trend_svg(const std::vector<TrendPoint>& trend) {
     const int width = 760, height = 260, left = 44, right = 150, top = 16, bottom = 40;
     const int plot_w = width - left - right, plot_h = height - top - bottom;
@@ -128,7 +147,7 @@ std::string trend_svg(const std::vector<TrendPoint>& trend) {
 
 // A bar per unit, best first: its catalog coverage, the county's rate as a dashed line; bars under the
 // county's rate dark, the others light, and every value written out, so that grey print reads alike.
-std::string units_svg(const std::vector<const UnitCoverage*>& worst_first, std::optional<double> county) {
+std::string units_svg(const std::vector<const UnitLine*>& worst_first, std::optional<double> county) {
     const int label_w = 190, bar_w = 520, row_h = 17, top = 22, width = label_w + bar_w + 70;
     const int height = top + row_h * static_cast<int>(worst_first.size()) + 10;
     std::string svg = fmt::format(
@@ -172,15 +191,98 @@ std::string level_zh(Level level) { return std::string(label_zh(level)); }
 
 }  // namespace
 
-std::string report_html(const ReportInput& input) {
-    const auto& cov = input.coverage;
-    std::map<std::string, std::string> field_names;
-    for (const auto& f : input.fields) field_names[f.code] = f.name;
+namespace {
 
+// A unit's own section: its figures by field and every finding.
+std::string unit_section(const UnitCoverage& unit, const std::map<std::string, std::string, std::less<>>& field_names) {
+    const auto* u = &unit;
+    std::string html;
+    html += fmt::format(R"(<section class="unit" id="u-{}"><h3>{} <span class="muted">{} · {}</span></h3>)", escape_html(u->code),
+                        escape_html(u->name), escape_html(u->code), level_zh(u->level));
+    if (u->veto.any()) html += R"(<p class="veto"><b>单项否决风险：</b>)" + escape_html(veto_reasons(*u)) + "</p>";
+    // On paper the unit's totals (the heat map has the fields); on screen every field.
+    html += R"(<table class="print-only"><thead><tr>)";
+    for (const auto& figure : figure_info) html += "<th>" + std::string(figure.name_zh) + "</th>";
+    html += "</tr></thead><tbody><tr>";
+    for (const auto& figure : figure_info) html += figure_cell(u->figures.*figure.ratio, figure);
+    html += "</tr></tbody></table>";
+    html += R"(<table class="screen-only"><thead><tr><th>领域</th>)";
+    for (const auto& figure : figure_info) html += "<th>" + std::string(figure.name_zh) + "</th>";
+    html += "</tr></thead><tbody>";
+    for (const auto& ff : u->fields) {
+        if (!ff.figures.catalog.den && !ff.figures.blank.den) continue;
+        auto name = field_names.find(ff.code);
+        html += fmt::format("<tr><td>{} {}</td>", escape_html(ff.code), escape_html(name == field_names.end() ? "" : name->second));
+        for (const auto& figure : figure_info) html += figure_cell(ff.figures.*figure.ratio, figure);
+        html += "</tr>";
+    }
+    html += "</tbody></table>";
+    if (!u->missing.empty())
+        html += fmt::format("<p><b>目录中缺少的标准事项（{}）</b></p>", u->missing.size()) + item_list(u->missing);
+    if (!u->to_verify.empty())
+        html += fmt::format("<p><b>待核实：标准中的推定事项，未见已公开目录，本单位没有（{}，不计入覆盖率）</b></p>", u->to_verify.size()) +
+                item_list(u->to_verify);
+    if (!u->incomplete.empty())
+        html += fmt::format("<p><b>缺少必选要素或渠道的事项（{}）</b></p>", u->incomplete.size()) + item_list(u->incomplete);
+    if (!u->blank.empty())
+        html += fmt::format("<p><b>空白栏目：截至期末无公开记录的事项（{}）</b></p>", u->blank.size()) + item_list(u->blank);
+    if (!u->not_updated.empty()) {
+        html += fmt::format("<p><b>应更新未更新的事项（{}）</b></p>", u->not_updated.size());
+        html += R"(<ul class="items print-only">)";
+        for (const auto& n : u->not_updated)
+            html += fmt::format("<li><code>{}</code> {}：最近 {}，应有 {} 以后的公开（{}）</li>", escape_html(n.item.id),
+                                escape_html(n.item.name), format_date(n.newest), format_date(n.since), label_zh(n.rule));
+        html += "</ul>";
+        html += R"(<table class="screen-only"><thead><tr><th>事项</th><th>最近公开</th><th>应有此日以后的公开</th><th>依据</th></tr></thead><tbody>)";
+        for (const auto& n : u->not_updated)
+            html += fmt::format(R"(<tr><td><code>{}</code> {} · {}</td><td>{}</td><td>{}</td><td>{}</td></tr>)", escape_html(n.item.id),
+                                escape_html(n.item.category), escape_html(n.item.name), format_date(n.newest),
+                                format_date(n.since), label_zh(n.rule));
+        html += "</tbody></table>";
+    }
+    if (!u->late.empty()) {
+        html += fmt::format("<p><b>逾期公开的记录（{}）</b></p>", u->late.size());
+        // On paper by item: how often, and the longest delay (gkml rectify lists every record).
+        std::vector<std::pair<const LateRecord*, std::pair<int, long>>> by_item;
+        for (const auto& l : u->late) {
+            long days = (std::chrono::sys_days(l.published) - std::chrono::sys_days(l.due)).count();
+            if (by_item.empty() || by_item.back().first->item != l.item) by_item.push_back({&l, {0, 0}});
+            ++by_item.back().second.first;
+            by_item.back().second.second = std::max(by_item.back().second.second, days);
+        }
+        html += R"(<ul class="items print-only">)";
+        for (const auto& [first, counts] : by_item)
+            html += fmt::format("<li><code>{}</code> {}：{} 次，最长逾期 {} 天</li>", escape_html(first->item), escape_html(first->name),
+                                counts.first, counts.second);
+        html += "</ul>";
+        html += R"(<table class="screen-only"><thead><tr><th>事项</th><th>名称</th><th>信息形成</th><th>应公开日期</th><th>实际公开</th><th>逾期天数</th></tr></thead><tbody>)";
+        for (const auto& l : u->late)
+            html += fmt::format(R"(<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
+                                escape_html(l.item), escape_html(l.name), format_date(l.formed), format_date(l.due), format_date(l.published),
+                                (std::chrono::sys_days(l.published) - std::chrono::sys_days(l.due)).count());
+        html += "</tbody></table>";
+    }
+    if (!u->local.empty())
+        html += fmt::format("<p><b>本单位自设事项（{}，不计入覆盖率）</b></p>", u->local.size()) + item_list(u->local);
+    if (!u->unmatched.empty())
+        html += fmt::format("<p><b>未能对应标准的事项（{}）</b></p>", u->unmatched.size()) + item_list(u->unmatched);
+    return html + "</section>\n";
+}
+
+std::map<std::string, std::string, std::less<>> names_of(const std::vector<FieldEntry>& fields) {
+    std::map<std::string, std::string, std::less<>> names;
+    for (const auto& f : fields) names[f.code] = f.name;
+    return names;
+}
+
+// The page, around the units' sections: `section(i, out)` writes the section of `lines[i]`.
+std::expected<void, Error> write_page(std::ostream& out, const ReportInput& input, const std::vector<UnitLine>& lines,
+                                      const std::function<std::expected<void, Error>(std::size_t, std::ostream&)>& section) {
+    const auto& cov = input.coverage;
     // Worst first: what the office has to chase is on top.
-    std::vector<const UnitCoverage*> units;
-    for (const auto& u : cov.units) units.push_back(&u);
-    std::ranges::stable_sort(units, [](const UnitCoverage* a, const UnitCoverage* b) {
+    std::vector<const UnitLine*> units;
+    for (const auto& u : lines) units.push_back(&u);
+    std::ranges::stable_sort(units, [](const UnitLine* a, const UnitLine* b) {
         return a->figures.catalog.value().value_or(1.0) < b->figures.catalog.value().value_or(1.0);
     });
 
@@ -190,7 +292,7 @@ std::string report_html(const ReportInput& input) {
     html += R"(<header class="cover"><h1>)" + escape_html(input.title) + "</h1>";
     html += fmt::format(R"(<p class="muted">统计期间 {}（{} 至 {}）· 数据截至 {} · 判断日 {} · 共 {} 个单位</p>)",
                         escape_html(cov.period.label), format_date(cov.period.from), format_date(cov.period.to), escape_html(input.as_of),
-                        format_date(cov.judged_on), cov.units.size());
+                        format_date(cov.judged_on), lines.size());
     for (const auto& s : cov.standards) html += R"(<p class="muted standard">)" + escape_html(standard_text(s)) + "</p>";
     html += R"(<nav class="noprint"><a href="#summary">汇总表</a><a href="#heat">领域热力图</a><a href="#trend">变化趋势</a><a href="#units">各单位情况</a></nav>)";
 
@@ -201,23 +303,23 @@ std::string report_html(const ReportInput& input) {
                             figure.name_zh, figure.higher_is_better || !r.den ? percent(r) : fmt::format("{} 个", r.num), fraction(r));
     }
     html += fmt::format(R"(<div class="card veto"><span class="muted">单项否决风险</span><b>{} 个单位</b><span class="muted">共 {} 个</span></div>)",
-                        cov.at_risk, cov.units.size());
+                        cov.at_risk, lines.size());
     html += "</div>";
     html += R"(<p class="print-only issuer">)" + escape_html(input.issuer) + (input.issuer.empty() ? "" : "<br>") + escape_html(input.as_of) +
             "</p></header>\n";
 
     html += R"(<h2 id="summary" class="first">汇总表</h2><p class="muted">按目录覆盖率从低到高排列；排名按目录覆盖率从高到低；“与全县比”为目录覆盖率高于（+）或低于（−）全县合计的百分点；比例格悬停可见分子/分母，空白栏目、应更新未更新为事项个数。</p>)";
     // 排名: by catalog coverage, best first (ties share a rank); 与全县比: points above or below the total's rate.
-    std::map<std::string, int> rank;
+    std::map<std::string, int, std::less<>> rank;
     {
-        std::vector<const UnitCoverage*> best(units.rbegin(), units.rend());
-        std::ranges::stable_sort(best, std::greater<>{}, [](const UnitCoverage* u) { return u->figures.catalog.value().value_or(-1.0); });
+        std::vector<const UnitLine*> best(units.rbegin(), units.rend());
+        std::ranges::stable_sort(best, std::greater<>{}, [](const UnitLine* u) { return u->figures.catalog.value().value_or(-1.0); });
         for (std::size_t i = 0; i < best.size(); ++i)
             rank[best[i]->code] = i > 0 && best[i]->figures.catalog.value() == best[i - 1]->figures.catalog.value()
                                       ? rank[best[i - 1]->code] : static_cast<int>(i + 1);
     }
     const auto county_rate = cov.total.catalog.value();
-    auto gap = [&](const UnitCoverage& u) -> std::string {
+    auto gap = [&](const UnitLine& u) -> std::string {
         auto v = u.figures.catalog.value();
         if (!v || !county_rate) return "—";
         return fmt::format("{:+.1f}", (*v - *county_rate) * 100);
@@ -236,7 +338,7 @@ std::string report_html(const ReportInput& input) {
             if (figure.ratio == &Figures::catalog) html += R"(<td class="num">)" + gap(*u) + "</td>";
         }
         html += fmt::format(R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="veto">{}</td></tr>)",
-                            u->missing.size(), u->to_verify.size(), u->late.size(), escape_html(veto_reasons(*u)));
+                            u->missing, u->to_verify, u->late, escape_html(u->veto));
     }
     html += "</tbody></table>\n" + legend(input.stale_days);
 
@@ -244,8 +346,8 @@ std::string report_html(const ReportInput& input) {
     // A field no unit has anything to count in (not kept at these levels) gets no column: said once.
     std::vector<FieldEntry> shown_fields, idle_fields;
     for (const auto& f : input.fields) {
-        bool counted = std::ranges::any_of(cov.units, [&](const UnitCoverage& u) {
-            return std::ranges::any_of(u.fields, [&](const FieldFigures& ff) { return ff.code == f.code && ff.figures.catalog.den > 0; });
+        bool counted = std::ranges::any_of(lines, [&](const UnitLine& u) {
+            return std::ranges::any_of(u.fields, [&](const auto& ff) { return ff.first == f.code && ff.second.den > 0; });
         });
         (counted ? shown_fields : idle_fields).push_back(f);
     }
@@ -259,22 +361,22 @@ std::string report_html(const ReportInput& input) {
         html += fmt::format(R"(<th class="f" title="{}">{}<span class="fname"> {}</span></th>)", escape_html(f.name), escape_html(f.code),
                             escape_html(f.name));
     html += "</tr></thead><tbody>";
+    out << html;  // from here on a row at a time: a province's page is 100 MB
     for (const auto* u : units) {
-        std::map<std::string, const Figures*> by_field;
-        for (const auto& ff : u->fields) by_field[ff.code] = &ff.figures;
-        html += "<tr><th>" + escape_html(u->name) + "</th>";
+        std::map<std::string_view, Ratio> by_field(u->fields.begin(), u->fields.end());
+        html = "<tr><th>" + escape_html(u->name) + "</th>";
         for (const auto& f : shown_fields) {
             auto it = by_field.find(f.code);
-            Ratio r = it == by_field.end() ? Ratio{} : it->second->catalog;
+            Ratio r = it == by_field.end() ? Ratio{} : it->second;
             html += fmt::format(R"(<td class="cell{}" data-unit="{}" data-field="{}" style="background:{}" title="{} · {} {}">{}</td>)",
                                 r.den ? "" : " na", escape_html(u->code), escape_html(f.code), colour(r), escape_html(u->name),
                                 escape_html(f.name), fraction(r), r.den ? percent(r) : "—");
         }
-        html += "</tr>";
+        out << html << "</tr>";
     }
-    html += "</tbody></table>\n";
+    out << "</tbody></table>\n";
 
-    html += R"(<h2 id="trend">变化趋势与单位对比</h2><div class="charts"><figure>)";
+    html = R"(<h2 id="trend">变化趋势与单位对比</h2><div class="charts"><figure>)";
     if (input.trend.empty())
         html += R"(<p class="muted">尚无历史快照。</p>)";
     else
@@ -282,82 +384,55 @@ std::string report_html(const ReportInput& input) {
     html += R"(<figcaption class="muted">各项比率在每次导入后的全县合计。</figcaption></figure><figure>)" +
             units_svg(units, cov.total.catalog.value()) +
             R"(<figcaption class="muted">各单位目录覆盖率：深色低于全县合计，虚线为全县合计。</figcaption></figure></div>)";
+    out << html << R"(<h2 id="units">各单位情况</h2>)";
+    for (const auto* u : units)
+        if (auto written = section(static_cast<std::size_t>(u - lines.data()), out); !written) return written;
+    out << R"(<p class="muted">由 gkml 生成：目录覆盖按单位层级计算适用的标准事项，说明理由的“不适用”不计入分母；期限按国务院办公厅节假日安排通知的工作日计算。</p>)";
+    out << "</body></html>\n";
+    return {};
+}
 
-    html += R"(<h2 id="units">各单位情况</h2>)";
-    for (const auto* u : units) {
-        html += fmt::format(R"(<section class="unit" id="u-{}"><h3>{} <span class="muted">{} · {}</span></h3>)", escape_html(u->code),
-                            escape_html(u->name), escape_html(u->code), level_zh(u->level));
-        if (u->veto.any()) html += R"(<p class="veto"><b>单项否决风险：</b>)" + escape_html(veto_reasons(*u)) + "</p>";
-        // On paper the unit's totals (the heat map has the fields); on screen every field.
-        html += R"(<table class="print-only"><thead><tr>)";
-        for (const auto& figure : figure_info) html += "<th>" + std::string(figure.name_zh) + "</th>";
-        html += "</tr></thead><tbody><tr>";
-        for (const auto& figure : figure_info) html += figure_cell(u->figures.*figure.ratio, figure);
-        html += "</tr></tbody></table>";
-        html += R"(<table class="screen-only"><thead><tr><th>领域</th>)";
-        for (const auto& figure : figure_info) html += "<th>" + std::string(figure.name_zh) + "</th>";
-        html += "</tr></thead><tbody>";
-        for (const auto& ff : u->fields) {
-            if (!ff.figures.catalog.den && !ff.figures.blank.den) continue;
-            html += fmt::format("<tr><td>{} {}</td>", escape_html(ff.code), escape_html(field_names[ff.code]));
-            for (const auto& figure : figure_info) html += figure_cell(ff.figures.*figure.ratio, figure);
-            html += "</tr>";
-        }
-        html += "</tbody></table>";
-        if (!u->missing.empty())
-            html += fmt::format("<p><b>目录中缺少的标准事项（{}）</b></p>", u->missing.size()) + item_list(u->missing);
-        if (!u->to_verify.empty())
-            html += fmt::format("<p><b>待核实：标准中的推定事项，未见已公开目录，本单位没有（{}，不计入覆盖率）</b></p>", u->to_verify.size()) +
-                    item_list(u->to_verify);
-        if (!u->incomplete.empty())
-            html += fmt::format("<p><b>缺少必选要素或渠道的事项（{}）</b></p>", u->incomplete.size()) + item_list(u->incomplete);
-        if (!u->blank.empty())
-            html += fmt::format("<p><b>空白栏目：截至期末无公开记录的事项（{}）</b></p>", u->blank.size()) + item_list(u->blank);
-        if (!u->not_updated.empty()) {
-            html += fmt::format("<p><b>应更新未更新的事项（{}）</b></p>", u->not_updated.size());
-            html += R"(<ul class="items print-only">)";
-            for (const auto& n : u->not_updated)
-                html += fmt::format("<li><code>{}</code> {}：最近 {}，应有 {} 以后的公开（{}）</li>", escape_html(n.item.id),
-                                    escape_html(n.item.name), format_date(n.newest), format_date(n.since), label_zh(n.rule));
-            html += "</ul>";
-            html += R"(<table class="screen-only"><thead><tr><th>事项</th><th>最近公开</th><th>应有此日以后的公开</th><th>依据</th></tr></thead><tbody>)";
-            for (const auto& n : u->not_updated)
-                html += fmt::format(R"(<tr><td><code>{}</code> {} · {}</td><td>{}</td><td>{}</td><td>{}</td></tr>)", escape_html(n.item.id),
-                                    escape_html(n.item.category), escape_html(n.item.name), format_date(n.newest),
-                                    format_date(n.since), label_zh(n.rule));
-            html += "</tbody></table>";
-        }
-        if (!u->late.empty()) {
-            html += fmt::format("<p><b>逾期公开的记录（{}）</b></p>", u->late.size());
-            // On paper by item: how often, and the longest delay (gkml rectify lists every record).
-            std::vector<std::pair<const LateRecord*, std::pair<int, long>>> by_item;
-            for (const auto& l : u->late) {
-                long days = (std::chrono::sys_days(l.published) - std::chrono::sys_days(l.due)).count();
-                if (by_item.empty() || by_item.back().first->item != l.item) by_item.push_back({&l, {0, 0}});
-                ++by_item.back().second.first;
-                by_item.back().second.second = std::max(by_item.back().second.second, days);
-            }
-            html += R"(<ul class="items print-only">)";
-            for (const auto& [first, counts] : by_item)
-                html += fmt::format("<li><code>{}</code> {}：{} 次，最长逾期 {} 天</li>", escape_html(first->item), escape_html(first->name),
-                                    counts.first, counts.second);
-            html += "</ul>";
-            html += R"(<table class="screen-only"><thead><tr><th>事项</th><th>名称</th><th>信息形成</th><th>应公开日期</th><th>实际公开</th><th>逾期天数</th></tr></thead><tbody>)";
-            for (const auto& l : u->late)
-                html += fmt::format(R"(<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
-                                    escape_html(l.item), escape_html(l.name), format_date(l.formed), format_date(l.due), format_date(l.published),
-                                    (std::chrono::sys_days(l.published) - std::chrono::sys_days(l.due)).count());
-            html += "</tbody></table>";
-        }
-        if (!u->local.empty())
-            html += fmt::format("<p><b>本单位自设事项（{}，不计入覆盖率）</b></p>", u->local.size()) + item_list(u->local);
-        if (!u->unmatched.empty())
-            html += fmt::format("<p><b>未能对应标准的事项（{}）</b></p>", u->unmatched.size()) + item_list(u->unmatched);
-        html += "</section>\n";
+}  // namespace
+
+std::string report_html(const ReportInput& input) {
+    const auto names = names_of(input.fields);
+    std::vector<UnitLine> lines;
+    for (const auto& u : input.coverage.units) lines.push_back(line_of(u));
+    std::ostringstream out;
+    (void)write_page(out, input, lines, [&](std::size_t i, std::ostream& to) -> std::expected<void, Error> {
+        to << unit_section(input.coverage.units[i], names);
+        return {};
+    });
+    return std::move(out).str();
+}
+
+struct ReportWriter::State {
+    std::map<std::string, std::string, std::less<>> names;
+    std::vector<UnitLine> lines;
+    std::expected<Spool, Error> spool = Spool::make();
+    std::vector<Spool::Piece> sections;
+};
+
+ReportWriter::ReportWriter(const std::vector<FieldEntry>& fields) : state_(std::make_unique<State>()) { state_->names = names_of(fields); }
+ReportWriter::ReportWriter(ReportWriter&&) noexcept = default;
+ReportWriter::~ReportWriter() = default;
+
+void ReportWriter::unit(const UnitCoverage& unit) {
+    auto& s = *state_;
+    if (!s.spool) return;  // finish() says why
+    auto piece = s.spool->append(unit_section(unit, s.names));
+    if (!piece) {
+        s.spool = std::unexpected(piece.error());
+        return;
     }
-    html += R"(<p class="muted">由 gkml 生成：目录覆盖按单位层级计算适用的标准事项，说明理由的“不适用”不计入分母；期限按国务院办公厅节假日安排通知的工作日计算。</p>)";
-    html += "</body></html>\n";
-    return html;
+    s.sections.push_back(*piece);
+    s.lines.push_back(line_of(unit));
+}
+
+std::expected<void, Error> ReportWriter::finish(std::ostream& out, const ReportInput& input) {
+    auto& s = *state_;
+    if (!s.spool) return std::unexpected(s.spool.error());
+    return write_page(out, input, s.lines, [&](std::size_t i, std::ostream& to) { return s.spool->copy(s.sections[i], to); });
 }
 
 }  // namespace gkml

@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <set>
+#include <sstream>
 
 #include "gkml/coverage.hpp"
 #include "gkml/files.hpp"
@@ -209,6 +211,41 @@ TEST_CASE("the county roll-up sums numerators and denominators", "[coverage]") {
     CHECK(text.find("合计 2 个单位，0 个有单项否决风险") != std::string::npos);
     auto csv = gkml::coverage_to_csv(report);
     CHECK(csv.find("230522101000,兴隆镇,township,,4,5,5,7,4,5,0,4,2,4,4,6,0\r\n") != std::string::npos);
+
+    // Written as the units come (gkml coverage --format json|csv|text), the same bytes, from a report
+    // holding figures only; nothing reaches the stream before finish().
+    auto figures_only = report;
+    for (auto& u : figures_only.units) {
+        gkml::UnitCoverage kept;
+        kept.code = u.code, kept.name = u.name, kept.level = u.level, kept.judged_on = u.judged_on, kept.figures = u.figures;
+        kept.veto = u.veto, kept.standard = u.standard, kept.standard_version = u.standard_version;
+        u = std::move(kept);
+    }
+    REQUIRE(figures_only.units[0].missing.empty());
+    for (auto [format, whole] : {std::pair{gkml::CoverageFormat::json, gkml::coverage_to_json(report)},
+                                 std::pair{gkml::CoverageFormat::csv, csv}, std::pair{gkml::CoverageFormat::text, text}}) {
+        std::ostringstream out;
+        gkml::CoverageWriter writer(out, format);
+        for (const auto& u : report.units) writer.unit(u);
+        CHECK(out.str().empty());
+        REQUIRE(writer.finish(figures_only));
+        CHECK(out.str() == whole);
+    }
+    {
+        // A temporary file that cannot be made: said, exit 4, nothing written.
+        const char* was = std::getenv("TMPDIR");
+        std::string kept = was ? was : "";
+        ::setenv("TMPDIR", "/proc", 1);
+        std::ostringstream out;
+        gkml::CoverageWriter writer(out, gkml::CoverageFormat::json);
+        if (was) ::setenv("TMPDIR", kept.c_str(), 1); else ::unsetenv("TMPDIR");
+        for (const auto& u : report.units) writer.unit(u);
+        auto finished = writer.finish(figures_only);
+        REQUIRE_FALSE(finished);
+        CHECK(gkml::exit_code_of(finished.error().kind) == 4);
+        CHECK(finished.error().message.find("临时文件") != std::string::npos);
+        CHECK(out.str().empty());
+    }
 
     // One township alone: no county line that only repeats it.
     auto one = gkml::roll_up(county.options.period, {county.of_xinglong(county.xinglong)}, county.units);

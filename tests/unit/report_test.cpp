@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <regex>
+#include <sstream>
 
 #include "gkml/report.hpp"
 
@@ -100,4 +101,23 @@ TEST_CASE("the report flags the unit at veto risk, names what is not updated, an
     CHECK(html.find("依据标准 gkml-standard 2019.1：事项 360 个，有出处 207 个；推定事项 153 个不计入") != std::string::npos);
     CHECK(html.find("<b>待核实：标准中的推定事项，未见已公开目录，本单位没有（1，不计入覆盖率）</b>", unit) != std::string::npos);
     for (const auto& figure : gkml::figure_info) CHECK(html.find("<dt>" + std::string(figure.name_zh) + "</dt><dd>") != std::string::npos);
+}
+
+TEST_CASE("the report written a unit at a time is the same page, from figures only", "[report]") {
+    // gkml report: each unit's section is written as it is computed; the summary, heat map and bars
+    // come from what was kept of it, not from the input's units (which hold figures only).
+    auto whole = sample();
+    auto figures_only = whole;
+    for (auto& u : figures_only.coverage.units) {
+        gkml::UnitCoverage kept;
+        kept.code = u.code, kept.name = u.name, kept.level = u.level, kept.figures = u.figures, kept.veto = u.veto;
+        u = std::move(kept);
+    }
+    gkml::ReportWriter writer(whole.fields);
+    for (const auto& u : whole.coverage.units) writer.unit(u);
+    std::ostringstream out;
+    REQUIRE(writer.finish(out, figures_only));
+    CHECK(out.str() == gkml::report_html(whole));
+    CHECK(out.str().find("20-007") != std::string::npos);     // a finding, from the section written early
+    CHECK(out.str().find("建设乡 · 养老服务 1/2\">50.0%") != std::string::npos);  // its heat cell, from what was kept
 }

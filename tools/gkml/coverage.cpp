@@ -130,13 +130,19 @@ int run_coverage(const CoverageArgs& args) {
     std::optional<AuditBasis> basis;
     auto audit = open_audit(args.audit, basis);
     if (!audit) return report(audit.error());
-    // The summary needs counts of each unit's findings only: it keeps no findings (flat memory).
+    // No findings are kept (flat memory): the summary needs counts of each unit's only, and the other
+    // forms are written a unit at a time.
     std::map<std::string, Counted, std::less<>> counted;
-    auto now = args.summary && args.format == "text"
-                   ? audit_coverage(*audit, latest_snapshot, [&](const UnitCoverage& u) {
-                         counted[u.code] = Counted{u.missing.size(), u.to_verify.size(), u.late.size(), veto_reasons(u)};
-                     })
-                   : audit_coverage(*audit);
+    const bool summary = args.summary && args.format == "text";
+    CoverageWriter writer(std::cout, args.format == "json" ? CoverageFormat::json
+                                     : args.format == "csv" ? CoverageFormat::csv
+                                                            : CoverageFormat::text);
+    auto now = audit_coverage(*audit, latest_snapshot, [&](const UnitCoverage& u) {
+        if (summary)
+            counted[u.code] = Counted{u.missing.size(), u.to_verify.size(), u.late.size(), veto_reasons(u)};
+        else
+            writer.unit(u);
+    });
     if (!now) return report(now.error());
     const auto& result = *now;
     std::optional<std::vector<UnitCoverage>> baseline;
@@ -145,14 +151,10 @@ int run_coverage(const CoverageArgs& args) {
         if (!then) return report(then.error());
         baseline = std::move(*then);
     }
-    if (args.format == "json")
-        write_coverage_json(std::cout, result);
-    else if (args.format == "csv")
-        std::cout << coverage_to_csv(result);
-    else if (args.summary)
+    if (summary)
         std::cout << summary_table(result, counted);
-    else
-        std::cout << coverage_to_text(result);
+    else if (auto written = writer.finish(result); !written)
+        return report(written.error());
     return failing(result, args.fail_under, baseline ? &*baseline : nullptr, args.baseline.value_or(0)) ? differs : ok;
 }
 

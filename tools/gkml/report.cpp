@@ -20,10 +20,13 @@ int run_report(const ReportArgs& args) {
     std::optional<AuditBasis> basis;
     auto audit = open_audit(args.audit, basis);
     if (!audit) return report(audit.error());
-    auto made = audit_report(*audit, args.title, args.issuer);
+    // A unit at a time: the page of a province is 100 MB and its findings more (flat memory).
+    ReportWriter page(basis->fields);
+    auto made = audit_report(*audit, args.title, args.issuer, [&](const UnitCoverage& u) { page.unit(u); });
     if (!made) return report(made.error());
     const auto& input = *made;
-    if (auto written = write_atomically(args.out, report_html(input)); !written) return report(written.error());
+    if (auto written = write_atomically(args.out, [&](std::ostream& out) { return page.finish(out, input); }); !written)
+        return report(written.error());
     const auto& total = input.coverage.total;
     std::cerr << "gkml: report of " << input.coverage.units.size() << " units written to " << args.out.string()
               << " (catalog coverage " << total.catalog.num << "/" << total.catalog.den << ")\n";

@@ -84,6 +84,10 @@ std::expected<std::vector<Snapshot>, Error> audit_snapshots(const Audit& audit);
 // The county report's input: the coverage now, a trend point per ingest run, the day the data runs
 // to. `title` empty: from the county in the registry (or the one unit asked about).
 std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string title, std::string issuer);
+// The same, each unit's whole coverage handed to `each` (in code order, for a ReportWriter) and the
+// input's coverage holding figures only.
+std::expected<ReportInput, Error> audit_report(const Audit& audit, std::string title, std::string issuer,
+                                               const std::function<void(const UnitCoverage&)>& each);
 
 // One trend point per ingest run: consecutive snapshots with the same label, or unlabelled ones of
 // the same run (Snapshot::run; in a store from before schema 8, taken in the same minute). Each point

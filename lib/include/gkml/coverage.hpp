@@ -25,8 +25,10 @@
 #pragma once
 
 #include <array>
+#include <expected>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +36,7 @@
 #include <vector>
 
 #include "gkml/calendar.hpp"
+#include "gkml/error.hpp"
 #include "gkml/ledger.hpp"
 #include "gkml/model.hpp"
 #include "gkml/store.hpp"
@@ -245,6 +248,26 @@ void write_coverage_json(std::ostream& out, const CoverageReport& report);
 
 // One row per unit (field empty) and per unit and field: numerators and denominators of every figure.
 std::string coverage_to_csv(const CoverageReport& report);
+
+// Coverage written as the units are computed (audit_coverage's `each`), in the bytes
+// write_coverage_json, coverage_to_csv and coverage_to_text give for the whole report: each unit is
+// written to an unnamed temporary file (TMPDIR) as it is handed over and then dropped, so memory stays
+// flat in the number of units; nothing reaches `out` before finish(), whose report (figures only is
+// enough) gives the JSON's head and roll-up and the text's order. A unit of a province's JSON is ~80 KB.
+enum class CoverageFormat { json, csv, text };
+class CoverageWriter {
+public:
+    CoverageWriter(std::ostream& out, CoverageFormat format);
+    CoverageWriter(CoverageWriter&&) noexcept;
+    ~CoverageWriter();
+    void unit(const UnitCoverage& unit);  // in code order, as the report holds them
+    // A temporary file that could not be made, written or read (disk full): exit 4.
+    std::expected<void, Error> finish(const CoverageReport& report);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 // "，台账截至 2025-06-30，空白栏目和应更新未更新按这一天判断" when the figures are judged before the
 // period's end; empty otherwise.

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <expected>
 #include <filesystem>
+#include <functional>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -34,5 +36,9 @@ std::expected<ScratchFile, Error> scratch_file(const std::filesystem::path& fold
 // Writes to a temporary file in the same folder, flushes it, then renames it over `file`. The file
 // keeps its permissions (a new one gets 0666 less the umask); a symlink is followed to its target.
 std::expected<void, Error> write_atomically(const std::filesystem::path& file, std::string_view content);
+// The same, the content written to `out` by `write` as it is made (a province's report is 100 MB);
+// when `write` fails, the target is left as it was and its error returned.
+std::expected<void, Error> write_atomically(const std::filesystem::path& file,
+                                            const std::function<std::expected<void, Error>(std::ostream&)>& write);
 
 }  // namespace gkml

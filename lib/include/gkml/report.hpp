@@ -2,10 +2,14 @@
 // for the county 政务公开办 — heat map of units × fields, per-unit findings, trend, printable summary.
 #pragma once
 
+#include <expected>
+#include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "gkml/coverage.hpp"
+#include "gkml/error.hpp"
 #include "gkml/model.hpp"
 
 namespace gkml {
@@ -28,6 +32,25 @@ struct ReportInput {
 };
 
 std::string report_html(const ReportInput& input);
+
+// The same page written as the units are computed (audit_report's `each`): each unit's section goes
+// to an unnamed temporary file (TMPDIR) as it is handed over, and only what the summary, heat map and
+// bars show of it is kept, so memory stays flat in the number of units. finish() writes the page to
+// `out`, from an input whose coverage holds figures only (its units are not read); the bytes are
+// report_html's of the whole input.
+class ReportWriter {
+public:
+    explicit ReportWriter(const std::vector<FieldEntry>& fields);  // the registry: names of the fields
+    ReportWriter(ReportWriter&&) noexcept;
+    ~ReportWriter();
+    void unit(const UnitCoverage& unit);  // in code order
+    // A temporary file that could not be made, written or read (disk full): exit 4.
+    std::expected<void, Error> finish(std::ostream& out, const ReportInput& input);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 // The report's stylesheet, for other pages that should look like it (gkml serve's).
 std::string_view report_style();
