@@ -220,6 +220,31 @@ TEST_CASE("coverage usage and database errors have their exit codes", "[cli][cov
     CHECK(run_gkml({"coverage", "--db", ws.db}).exit_code == 2);  // based on cov-standard, not among the bundled standards
 }
 
+TEST_CASE("coverage and the report, with no room for their temporary file, say so and write nothing", "[cli][coverage]") {
+    // They are written a unit at a time through an unnamed temporary file in TMPDIR; /proc takes none.
+    Workspace ws;
+    REQUIRE(ws.ingest(county_files).exit_code == 0);
+    for (std::string format : {"json", "csv", "text"}) {
+        auto good = ws.coverage({"--format", format});
+        REQUIRE(good.exit_code == 0);
+        REQUIRE_FALSE(good.out.empty());
+        std::vector<std::string> args{"coverage", "--db", ws.db, "--standard", data + "standard", "--period", "2024", "--format", format};
+        auto full = run_gkml(args, "TMPDIR=/proc");
+        INFO(format << ": " << full.err);
+        CHECK(full.exit_code == 4);
+        CHECK(full.out.empty());
+        CHECK(full.err.find("临时文件") != std::string::npos);
+    }
+    auto page = ws.dir / "report.html";
+    gkml::test::spit(page, "the office's earlier report");
+    auto report = run_gkml({"report", "--db", ws.db, "--standard", data + "standard", "--period", "2024", "-o", page.string()},
+                           "TMPDIR=/proc");
+    CHECK(report.exit_code == 4);
+    CHECK(gkml::test::slurp(page) == "the office's earlier report");
+    for (const auto& entry : fs::directory_iterator(ws.dir))  // no scratch file left beside the page
+        CHECK(entry.path().filename().string().rfind(".report.html.", 0) == std::string::npos);
+}
+
 TEST_CASE("the worked county: the year-end round restates the mid-year one, and every figure tells units apart", "[cli][coverage]") {
     Workspace ws;
     const std::string county = "examples/youyi/";
