@@ -134,14 +134,16 @@ int run_coverage(const CoverageArgs& args) {
     // forms are written a unit at a time.
     std::map<std::string, Counted, std::less<>> counted;
     const bool summary = args.summary && args.format == "text";
-    CoverageWriter writer(std::cout, args.format == "json" ? CoverageFormat::json
-                                     : args.format == "csv" ? CoverageFormat::csv
-                                                            : CoverageFormat::text);
+    std::optional<CoverageWriter> writer;
+    if (!summary)
+        writer.emplace(std::cout, args.format == "json" ? CoverageFormat::json
+                                  : args.format == "csv" ? CoverageFormat::csv
+                                                         : CoverageFormat::text);
     auto now = audit_coverage(*audit, latest_snapshot, [&](const UnitCoverage& u) {
-        if (summary)
-            counted[u.code] = Counted{u.missing.size(), u.to_verify.size(), u.late.size(), veto_reasons(u)};
+        if (writer)
+            writer->unit(u);
         else
-            writer.unit(u);
+            counted[u.code] = Counted{u.missing.size(), u.to_verify.size(), u.late.size(), veto_reasons(u)};
     });
     if (!now) return report(now.error());
     const auto& result = *now;
@@ -151,9 +153,9 @@ int run_coverage(const CoverageArgs& args) {
         if (!then) return report(then.error());
         baseline = std::move(*then);
     }
-    if (summary)
+    if (!writer)
         std::cout << summary_table(result, counted);
-    else if (auto written = writer.finish(result); !written)
+    else if (auto written = writer->finish(result); !written)
         return report(written.error());
     return failing(result, args.fail_under, baseline ? &*baseline : nullptr, args.baseline.value_or(0)) ? differs : ok;
 }
