@@ -1289,6 +1289,14 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
                        : "对照统计用区划代码改正，例如 230522203000；县直部门写 230522-mzj。",
             cell});
     }
+    // A cover with a 单位代码 and no 单位名称: a unit catalog must name its unit (found by fuzzing).
+    if (catalog.meta.unit && !options.unit && !options.as_standard && trim(catalog.meta.unit->name).empty()) {
+        auto [name, cell] = cover("单位名称");
+        result.diagnostics.push_back(Diagnostic{
+            "GKML-E019", Severity::error, options.file, 0, 0, "封面有单位代码 " + catalog.meta.unit->code + "，但没有单位名称",
+            "the cover gives the unit code " + catalog.meta.unit->code + " but no unit name",
+            "在封面“单位名称”一行写上本单位的全称，例如 友谊县建设乡。", cell.empty() ? unit_code_cell() : cell});
+    }
     for (auto& field : catalog.fields) assign_ids(field, has_levels[field.code], options, result);
     // A standard row deleted from a unit's sheet: said once per item, at the
     // sheet, after rows without their 编号 have been matched back by name.

@@ -213,3 +213,22 @@ TEST_CASE("a CSV's cell addresses are the rows Excel shows, counting the # lines
     CHECK(empty->cell == "E" + std::to_string(records->size()));  // the last row, as the spreadsheet numbers it
     CHECK(empty->line == static_cast<int>(records->size()));
 }
+
+TEST_CASE("a cover with a unit code and no unit name is refused, not written without its name", "[tabular][csv]") {
+    // Found by the csv fuzz target: <unit> without its name fails the schema gkml's own validate uses.
+    auto csv = catalog_to_csv(township());
+    auto at = csv.find("单位名称");
+    REQUIRE(at != std::string::npos);
+    auto line_start = csv.rfind('\n', at) + 1;
+    csv.erase(line_start, csv.find('\n', at) + 1 - line_start);
+    auto imported = catalog_from_csv(csv, {});
+    REQUIRE(imported);
+    REQUIRE(has_errors(imported->diagnostics));
+    auto e019 = std::ranges::find(imported->diagnostics, std::string("GKML-E019"), &Diagnostic::code);
+    REQUIRE(e019 != imported->diagnostics.end());
+    CHECK(e019->message_zh == "封面有单位代码 230522101000，但没有单位名称");
+    // With the name, the same file goes in.
+    auto whole = catalog_from_csv(catalog_to_csv(township()), {});
+    REQUIRE(whole);
+    CHECK_FALSE(has_errors(whole->diagnostics));
+}
