@@ -17,13 +17,15 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME gkml)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
+# libpq is opened at run time, for a postgresql:// store only: shlibdeps cannot see it.
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "libpq5")
 # The synopsis of both is the project's DESCRIPTION; these are the long descriptions.
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
     "gkml validates, audits and exchanges the standardized catalogs of government-affairs\ndisclosure that every county and township keeps for the 26 national pilot fields: the\ncatalogs and ledgers as XML, Excel/WPS workbooks, CSV, web pages and Word documents, each\nunit's coverage against the standard, the county report and the 整改清单.")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME gkml-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
-    "libpugixml-dev, libxml2-dev, libicu-dev, libsqlitecpp-dev, libsqlite3-dev, libfmt-dev, libxlsxwriter-dev, libzip-dev, libgumbo-dev, libsodium-dev, libpq-dev, nlohmann-json3-dev, pkg-config")
+    "libpugixml-dev, libxml2-dev, libicu-dev, libsqlitecpp-dev, libsqlite3-dev, libfmt-dev, libxlsxwriter-dev, libzip-dev, libgumbo-dev, libsodium-dev, nlohmann-json3-dev, pkg-config")
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION
     "The C++ library of gkml (C++23, static) with its headers, a CMake package (find_package(gkml),\nthe gkml::gkml target) and a pkg-config file: read, validate, match, diff, merge and ingest\ncatalogs, compute each unit's coverage against its standard.")
 include(CPack)

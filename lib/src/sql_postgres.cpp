@@ -1,7 +1,9 @@
+#include <dlfcn.h>
 #include <libpq-fe.h>
 
 #include <charconv>
 #include <stdexcept>
+#include <type_traits>
 
 #include "sql.hpp"
 
@@ -9,9 +11,69 @@ namespace gkml::sql {
 
 namespace {
 
+// libpq, opened the first time a PostgreSQL store is: linked, it and what it brings (Kerberos,
+// LDAP, GnuTLS: 20 more shared objects) cost every gkml process ≈ 4 ms of start-up, SQLite's too.
+struct Libpq {
+    decltype(&::PQclear) PQclear;
+    decltype(&::PQcmdTuples) PQcmdTuples;
+    decltype(&::PQconnectdb) PQconnectdb;
+    decltype(&::PQerrorMessage) PQerrorMessage;
+    decltype(&::PQexec) PQexec;
+    decltype(&::PQexecParams) PQexecParams;
+    decltype(&::PQfinish) PQfinish;
+    decltype(&::PQfreemem) PQfreemem;
+    decltype(&::PQgetResult) PQgetResult;
+    decltype(&::PQgetisnull) PQgetisnull;
+    decltype(&::PQgetlength) PQgetlength;
+    decltype(&::PQgetvalue) PQgetvalue;
+    decltype(&::PQntuples) PQntuples;
+    decltype(&::PQputCopyData) PQputCopyData;
+    decltype(&::PQputCopyEnd) PQputCopyEnd;
+    decltype(&::PQresultErrorMessage) PQresultErrorMessage;
+    decltype(&::PQresultStatus) PQresultStatus;
+    decltype(&::PQstatus) PQstatus;
+    decltype(&::PQunescapeBytea) PQunescapeBytea;
+};
+
+Libpq* loaded_libpq() {
+    static Libpq* library = [] () -> Libpq* {
+        void* handle = ::dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+        if (!handle) return nullptr;
+        static Libpq table;
+        auto load = [&](auto& function, const char* name) {
+            function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(::dlsym(handle, name));
+            return function != nullptr;
+        };
+        return true
+        && load(table.PQclear, "PQclear")
+        && load(table.PQcmdTuples, "PQcmdTuples")
+        && load(table.PQconnectdb, "PQconnectdb")
+        && load(table.PQerrorMessage, "PQerrorMessage")
+        && load(table.PQexec, "PQexec")
+        && load(table.PQexecParams, "PQexecParams")
+        && load(table.PQfinish, "PQfinish")
+        && load(table.PQfreemem, "PQfreemem")
+        && load(table.PQgetResult, "PQgetResult")
+        && load(table.PQgetisnull, "PQgetisnull")
+        && load(table.PQgetlength, "PQgetlength")
+        && load(table.PQgetvalue, "PQgetvalue")
+        && load(table.PQntuples, "PQntuples")
+        && load(table.PQputCopyData, "PQputCopyData")
+        && load(table.PQputCopyEnd, "PQputCopyEnd")
+        && load(table.PQresultErrorMessage, "PQresultErrorMessage")
+        && load(table.PQresultStatus, "PQresultStatus")
+        && load(table.PQstatus, "PQstatus")
+        && load(table.PQunescapeBytea, "PQunescapeBytea")
+            ? &table : nullptr;
+    }();
+    return library;
+}
+
+const Libpq& pq() { return *loaded_libpq(); }  // after open_postgresql found it
+
 // libpq's message without its trailing newline.
 std::string message_of(PGconn* connection, const PGresult* result = nullptr) {
-    std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(connection);
+    std::string message = result ? pq().PQresultErrorMessage(result) : pq().PQerrorMessage(connection);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     return message;
 }
@@ -20,7 +82,7 @@ std::string message_of(PGconn* connection, const PGresult* result = nullptr) {
     throw std::runtime_error("PostgreSQL: " + message_of(connection, result));
 }
 
-using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
+using Result = std::unique_ptr<PGresult, decltype(&::PQclear)>;
 
 // Parameters as libpq takes them: text for text and numbers (NUL-terminated copies), binary for bytes.
 Result execute(PGconn* connection, std::string_view sql, Params params) {
@@ -46,20 +108,20 @@ Result execute(PGconn* connection, std::string_view sql, Params params) {
             formats.push_back(1);
         }
     }
-    Result result(PQexecParams(connection, std::string(sql).c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+    Result result(pq().PQexecParams(connection, std::string(sql).c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                                lengths.data(), formats.data(), 0),
-                  &PQclear);
-    auto status = PQresultStatus(result.get());
+                  pq().PQclear);
+    auto status = pq().PQresultStatus(result.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(connection, result.get());
     return result;
 }
 
 class PgRows final : public Rows {
 public:
-    explicit PgRows(Result result) : result_(std::move(result)), rows_(PQntuples(result_.get())) {}
+    explicit PgRows(Result result) : result_(std::move(result)), rows_(pq().PQntuples(result_.get())) {}
     bool next() override { return ++row_ < rows_; }
     std::string_view text(int c) const override {
-        return {PQgetvalue(result_.get(), row_, c), static_cast<std::size_t>(PQgetlength(result_.get(), row_, c))};
+        return {pq().PQgetvalue(result_.get(), row_, c), static_cast<std::size_t>(pq().PQgetlength(result_.get(), row_, c))};
     }
     std::int64_t int64(int c) const override {
         auto t = text(c);
@@ -67,13 +129,13 @@ public:
         std::from_chars(t.data(), t.data() + t.size(), out);
         return out;
     }
-    bool null(int c) const override { return PQgetisnull(result_.get(), row_, c) != 0; }
+    bool null(int c) const override { return pq().PQgetisnull(result_.get(), row_, c) != 0; }
     std::string blob(int c) const override {
         std::size_t length = 0;
-        auto* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(result_.get(), row_, c)), &length);
+        auto* bytes = pq().PQunescapeBytea(reinterpret_cast<const unsigned char*>(pq().PQgetvalue(result_.get(), row_, c)), &length);
         if (!bytes) throw std::runtime_error("PostgreSQL: a bytea value does not decode");
         std::string out(reinterpret_cast<const char*>(bytes), length);
-        PQfreemem(bytes);
+        pq().PQfreemem(bytes);
         return out;
     }
 
@@ -88,14 +150,14 @@ public:
     PgBulk(PGconn* connection, std::string_view table, const std::vector<std::string_view>& columns) : connection_(connection) {
         std::string names;
         for (auto c : columns) names += (names.empty() ? "" : ", ") + std::string(c);
-        Result result(PQexec(connection_, ("COPY " + std::string(table) + " (" + names + ") FROM STDIN").c_str()), &PQclear);
-        if (PQresultStatus(result.get()) != PGRES_COPY_IN) fail(connection_, result.get());
+        Result result(pq().PQexec(connection_, ("COPY " + std::string(table) + " (" + names + ") FROM STDIN").c_str()), pq().PQclear);
+        if (pq().PQresultStatus(result.get()) != PGRES_COPY_IN) fail(connection_, result.get());
         open_ = true;
     }
     ~PgBulk() override {
         if (open_) {
-            PQputCopyEnd(connection_, "abandoned");
-            while (PGresult* r = PQgetResult(connection_)) PQclear(r);
+            pq().PQputCopyEnd(connection_, "abandoned");
+            while (PGresult* r = pq().PQgetResult(connection_)) pq().PQclear(r);
         }
     }
     void add(const std::vector<Param>& row) override {
@@ -111,10 +173,10 @@ public:
     void finish() override {
         flush();
         open_ = false;
-        if (PQputCopyEnd(connection_, nullptr) != 1) fail(connection_);
-        Result result(PQgetResult(connection_), &PQclear);
-        if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) fail(connection_, result.get());
-        while (PGresult* r = PQgetResult(connection_)) PQclear(r);
+        if (pq().PQputCopyEnd(connection_, nullptr) != 1) fail(connection_);
+        Result result(pq().PQgetResult(connection_), pq().PQclear);
+        if (pq().PQresultStatus(result.get()) != PGRES_COMMAND_OK) fail(connection_, result.get());
+        while (PGresult* r = pq().PQgetResult(connection_)) pq().PQclear(r);
     }
 
 private:
@@ -129,7 +191,7 @@ private:
     }
     void flush() {
         if (buffer_.empty()) return;
-        if (PQputCopyData(connection_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) fail(connection_);
+        if (pq().PQputCopyData(connection_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) fail(connection_);
         buffer_.clear();
     }
     PGconn* connection_;
@@ -139,8 +201,8 @@ private:
 
 class PgConnection final : public Connection {
 public:
-    PgConnection(const std::string& url, Access access, int wait_ms) : connection_(PQconnectdb(url.c_str()), &PQfinish) {
-        if (PQstatus(connection_.get()) != CONNECTION_OK)
+    PgConnection(const std::string& url, Access access, int wait_ms) : connection_(pq().PQconnectdb(url.c_str()), pq().PQfinish) {
+        if (pq().PQstatus(connection_.get()) != CONNECTION_OK)
             throw std::runtime_error("连不上 PostgreSQL 数据库（核对 --db 的地址、用户和库名，服务是否在运行） / cannot connect to PostgreSQL: " +
                                      message_of(connection_.get()));
         // UTF-8 whatever the server's default; notices (e.g. "relation exists") are not for the user.
@@ -150,8 +212,8 @@ public:
     }
     Dialect dialect() const override { return Dialect::postgresql; }
     void script(std::string_view sql) override {
-        Result result(PQexec(connection_.get(), std::string(sql).c_str()), &PQclear);
-        auto status = PQresultStatus(result.get());
+        Result result(pq().PQexec(connection_.get(), std::string(sql).c_str()), pq().PQclear);
+        auto status = pq().PQresultStatus(result.get());
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(connection_.get(), result.get());
     }
     std::unique_ptr<Rows> query(std::string_view sql, Params params) override {
@@ -159,7 +221,7 @@ public:
     }
     std::int64_t run(std::string_view sql, Params params) override {
         auto result = execute(connection_.get(), sql, params);
-        std::string_view changed = PQcmdTuples(result.get());
+        std::string_view changed = pq().PQcmdTuples(result.get());
         std::int64_t out = 0;
         std::from_chars(changed.data(), changed.data() + changed.size(), out);
         return out;
@@ -183,12 +245,15 @@ public:
     }
 
 private:
-    std::unique_ptr<PGconn, decltype(&PQfinish)> connection_;
+    std::unique_ptr<PGconn, decltype(&::PQfinish)> connection_;
 };
 
 }  // namespace
 
 std::unique_ptr<Connection> open_postgresql(const std::string& url, Access access, int wait_ms) {
+    if (!loaded_libpq())
+        throw std::runtime_error("找不到 PostgreSQL 的客户端库 libpq.so.5，请安装 libpq5（apt-get install libpq5） / "
+                                 "libpq.so.5, PostgreSQL's client library, is not installed: apt-get install libpq5");
     return std::make_unique<PgConnection>(url, access, wait_ms);
 }
 
