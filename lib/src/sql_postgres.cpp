@@ -3,7 +3,6 @@
 
 #include <charconv>
 #include <stdexcept>
-#include <type_traits>
 
 #include "sql.hpp"
 
@@ -13,61 +12,35 @@ namespace {
 
 // libpq, opened the first time a PostgreSQL store is: linked, it and what it brings (Kerberos,
 // LDAP, GnuTLS: 20 more shared objects) cost every gkml process ≈ 4 ms of start-up, SQLite's too.
+// These are the functions used, each a pointer of its own type in the table.
+#define GKML_LIBPQ_FUNCTIONS(X)                                                                              \
+    X(PQclear) X(PQcmdTuples) X(PQconnectdb) X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQfinish)       \
+    X(PQfreemem) X(PQgetResult) X(PQgetisnull) X(PQgetlength) X(PQgetvalue) X(PQntuples) X(PQputCopyData) \
+    X(PQputCopyEnd) X(PQresultErrorMessage) X(PQresultStatus) X(PQstatus) X(PQunescapeBytea)
+
 struct Libpq {
-    decltype(&::PQclear) PQclear;
-    decltype(&::PQcmdTuples) PQcmdTuples;
-    decltype(&::PQconnectdb) PQconnectdb;
-    decltype(&::PQerrorMessage) PQerrorMessage;
-    decltype(&::PQexec) PQexec;
-    decltype(&::PQexecParams) PQexecParams;
-    decltype(&::PQfinish) PQfinish;
-    decltype(&::PQfreemem) PQfreemem;
-    decltype(&::PQgetResult) PQgetResult;
-    decltype(&::PQgetisnull) PQgetisnull;
-    decltype(&::PQgetlength) PQgetlength;
-    decltype(&::PQgetvalue) PQgetvalue;
-    decltype(&::PQntuples) PQntuples;
-    decltype(&::PQputCopyData) PQputCopyData;
-    decltype(&::PQputCopyEnd) PQputCopyEnd;
-    decltype(&::PQresultErrorMessage) PQresultErrorMessage;
-    decltype(&::PQresultStatus) PQresultStatus;
-    decltype(&::PQstatus) PQstatus;
-    decltype(&::PQunescapeBytea) PQunescapeBytea;
+#define GKML_POINTER(name) decltype(&::name) name = nullptr;
+    GKML_LIBPQ_FUNCTIONS(GKML_POINTER)
+#undef GKML_POINTER
 };
 
-Libpq* loaded_libpq() {
-    static Libpq* library = [] () -> Libpq* {
+// Null when libpq.so.5 is not installed (or lacks one of the functions).
+const Libpq* loaded_libpq() {
+    static const Libpq* library = []() -> const Libpq* {
         void* handle = ::dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
         if (!handle) return nullptr;
         static Libpq table;
-        auto load = [&](auto& function, const char* name) {
-            function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(::dlsym(handle, name));
-            return function != nullptr;
-        };
-        return true
-        && load(table.PQclear, "PQclear")
-        && load(table.PQcmdTuples, "PQcmdTuples")
-        && load(table.PQconnectdb, "PQconnectdb")
-        && load(table.PQerrorMessage, "PQerrorMessage")
-        && load(table.PQexec, "PQexec")
-        && load(table.PQexecParams, "PQexecParams")
-        && load(table.PQfinish, "PQfinish")
-        && load(table.PQfreemem, "PQfreemem")
-        && load(table.PQgetResult, "PQgetResult")
-        && load(table.PQgetisnull, "PQgetisnull")
-        && load(table.PQgetlength, "PQgetlength")
-        && load(table.PQgetvalue, "PQgetvalue")
-        && load(table.PQntuples, "PQntuples")
-        && load(table.PQputCopyData, "PQputCopyData")
-        && load(table.PQputCopyEnd, "PQputCopyEnd")
-        && load(table.PQresultErrorMessage, "PQresultErrorMessage")
-        && load(table.PQresultStatus, "PQresultStatus")
-        && load(table.PQstatus, "PQstatus")
-        && load(table.PQunescapeBytea, "PQunescapeBytea")
-            ? &table : nullptr;
+        bool found = true;
+#define GKML_LOAD(name)                                                           \
+    table.name = reinterpret_cast<decltype(table.name)>(::dlsym(handle, #name)); \
+    found = found && table.name;
+        GKML_LIBPQ_FUNCTIONS(GKML_LOAD)
+#undef GKML_LOAD
+        return found ? &table : nullptr;
     }();
     return library;
 }
+#undef GKML_LIBPQ_FUNCTIONS
 
 const Libpq& pq() { return *loaded_libpq(); }  // after open_postgresql found it
 
