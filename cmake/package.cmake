@@ -25,7 +25,7 @@ set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME gkml-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
-    "libpugixml-dev, libxml2-dev, libicu-dev, libsqlitecpp-dev, libsqlite3-dev, libfmt-dev, libxlsxwriter-dev, libzip-dev, libgumbo-dev, libsodium-dev, nlohmann-json3-dev, pkg-config")
+    "libpugixml-dev, libxml2-dev, libicu-dev, libsqlitecpp-dev, libsqlite3-dev, libfmt-dev, libxlsxwriter-dev, libzip-dev, libgumbo-dev, libsodium-dev, libzstd-dev, nlohmann-json3-dev, pkg-config")
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION
     "The C++ library of gkml (C++23, static) with its headers, a CMake package (find_package(gkml),\nthe gkml::gkml target) and a pkg-config file: read, validate, match, diff, merge and ingest\ncatalogs, compute each unit's coverage against its standard.")
 include(CPack)

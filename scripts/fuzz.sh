@@ -15,7 +15,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(xml xlsx xlsx_sheet docx html csv time_limit)
 bash scripts/install.sh afl++ g++ cmake ninja-build pkg-config libpugixml-dev libxml2-dev libcli11-dev catch2 \
   nlohmann-json3-dev libicu-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev libxlsxwriter-dev libzip-dev libgumbo-dev \
-  libsodium-dev libcpp-httplib-dev libcereal-dev libpq-dev
+  libsodium-dev libzstd-dev libcpp-httplib-dev libcereal-dev libpq-dev
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGKML_FUZZ_AFL=ON >/dev/null
 cmake --build build-fuzz --target gkml-fuzz
 # No AFL_SKIP_BIN_CHECK: afl-fuzz finds the persistent and deferred marks only by checking the binary

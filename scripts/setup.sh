@@ -7,7 +7,7 @@ build_dir="${1:-build}"
 
 packages=(g++ cmake ninja-build pkg-config libpugixml-dev libxml2-dev libxml2-utils libcli11-dev catch2
           nlohmann-json3-dev libicu-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev
-          libxlsxwriter-dev libzip-dev libgumbo-dev libsodium-dev libcpp-httplib-dev
+          libxlsxwriter-dev libzip-dev libgumbo-dev libsodium-dev libzstd-dev libcpp-httplib-dev
           libcereal-dev libpq-dev)
 bash scripts/install.sh "${packages[@]}"
 

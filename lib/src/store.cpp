@@ -10,14 +10,16 @@
 #include <utility>
 
 #include "gkml/xml.hpp"
+#include "packed.hpp"
 #include "sql.hpp"
 
 namespace gkml {
 
 namespace {
 
-// Migration N brings a database from user_version N to N + 1; never edit one that has shipped.
-constexpr std::array<std::string_view, Store::schema_version> migrations{
+// Migration N brings a database from user_version N to N + 1; never edit one that has shipped. These
+// are SQL; migration 8 (pack_records, below) is code.
+constexpr std::array<std::string_view, 8> migrations{
     R"(CREATE TABLE units (
          code   TEXT PRIMARY KEY,
          name   TEXT NOT NULL,
@@ -139,7 +141,7 @@ constexpr std::array<std::string_view, Store::schema_version> migrations{
        ALTER TABLE snapshots ADD COLUMN run TEXT NOT NULL DEFAULT '';)"};
 
 // PostgreSQL starts at the schema SQLite reached by migration 8, in one step; later migrations are
-// written for both (postgresql_migrations[N] beside migrations[N]). Text is compared and ordered
+// written for both. Text is compared and ordered
 // byte by byte (COLLATE "C", as SQLite does), so figures and listings do not depend on the
 // database's locale.
 constexpr std::string_view postgresql_schema_8 = R"(
@@ -213,6 +215,28 @@ constexpr std::string_view postgresql_schema_8 = R"(
       coverage BYTEA NOT NULL,
       UNIQUE (unit, through, inputs)
     );)";
+
+// Migration 8 → 9, both dialects: a ledger snapshot's records are one packed block (packed.hpp)
+// instead of a row each. The rows of an older store are packed as they were, in their order.
+void pack_records(sql::Connection& db) {
+    db.script(db.dialect() == sql::Dialect::postgresql
+                  ? "CREATE TABLE ledger_records (snapshot BIGINT PRIMARY KEY REFERENCES snapshots (id), count BIGINT NOT NULL, records BYTEA NOT NULL)"
+                  : "CREATE TABLE ledger_records (snapshot INTEGER PRIMARY KEY REFERENCES snapshots (id), count INTEGER NOT NULL, records BLOB NOT NULL)");
+    std::vector<std::pair<std::int64_t, std::string>> ledgers;
+    auto snapshots = db.query("SELECT id, unit FROM snapshots WHERE kind = 'ledger' ORDER BY id");
+    while (snapshots->next()) ledgers.emplace_back(snapshots->int64(0), std::string(snapshots->text(1)));
+    for (const auto& [id, unit] : ledgers) {
+        packed::Packer packer;
+        auto rows = db.query("SELECT item, formed, published, channel, title, url, record_id FROM records WHERE unit = $1 AND snapshot = $2 ORDER BY seq",
+                             {unit, id});
+        while (rows->next())
+            packer.add({rows->text(0), rows->text(1), rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6)});
+        const auto block = packer.finish();
+        db.run("INSERT INTO ledger_records (snapshot, count, records) VALUES ($1, $2, $3)",
+               {id, static_cast<std::int64_t>(packer.size()), sql::Blob{block}});
+    }
+    db.script("DROP TABLE records");
+}
 
 constexpr int busy_timeout_ms = 60'000;
 // Page cache per connection (KiB): the record indexes of a province stay in memory while it is
@@ -359,7 +383,12 @@ struct Store::Impl {
             db->script(postgresql_schema_8);
             version = 8;
         }
-        for (; version < Store::schema_version; ++version) db->script(migrations[static_cast<std::size_t>(version)]);
+        for (; version < static_cast<int>(migrations.size()); ++version) db->script(migrations[static_cast<std::size_t>(version)]);
+        if (version == 8) {
+            pack_records(*db);
+            version = 9;
+        }
+        static_assert(Store::schema_version == 9, "a new migration goes here");
         db->set_schema_version(version);
     }
 };
@@ -493,15 +522,13 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
         impl_->db->lock_unit(ledger.unit);
         if (impl_->already_ingested(hash, ledger.unit, SnapshotKind::ledger)) return std::nullopt;
         auto snapshot = impl_->new_snapshot(ledger.unit, SnapshotKind::ledger, source, hash, label);
-        auto insert = impl_->db->bulk("records", {"unit", "item", "formed", "published", "channel", "title", "url", "record_id", "snapshot", "seq"});
+        packed::Packer packer;
         // A row the export lists twice, word for word, is one record.
         std::unordered_set<std::string> seen;
         seen.reserve(ledger.records.size());
         std::string key;
-        std::int64_t seq = 0;
         std::string newest_formed;
         std::string newest_published;
-        std::vector<sql::Param> row{std::string_view(ledger.unit), {}, {}, {}, {}, {}, {}, {}, snapshot.id, {}};
         for (const auto& r : ledger.records) {
             const std::string formed = format_date(r.formed), published = format_date(r.published);
             const std::string_view channel = to_string(r.channel);
@@ -510,19 +537,13 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
                                           std::string_view(r.title), std::string_view(r.url), std::string_view(r.id)})
                 (key += part) += '\x1f';
             if (!seen.insert(key).second) continue;
-            row[1] = std::string_view(r.item);
-            row[2] = std::string_view(formed);
-            row[3] = std::string_view(published);
-            row[4] = channel;
-            row[5] = std::string_view(r.title);
-            row[6] = std::string_view(r.url);
-            row[7] = std::string_view(r.id);
-            row[9] = seq++;
-            insert->add(row);
+            packer.add({r.item, formed, published, channel, r.title, r.url, r.id});
             newest_formed = std::max(newest_formed, formed);
             newest_published = std::max(newest_published, published);
         }
-        insert->finish();
+        const auto block = packer.finish();
+        const auto count = static_cast<std::int64_t>(packer.size());
+        impl_->db->run("INSERT INTO ledger_records (snapshot, count, records) VALUES ($1, $2, $3)", {snapshot.id, count, sql::Blob{block}});
         // Only a span the export declares whole restates: a CSV, or a file naming one end only,
         // covers nothing and adds to what the unit held (a record it repeats still counts once).
         const bool spanned = ledger.from && ledger.to;
@@ -541,7 +562,7 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
             snapshot.span_before = in_span(snapshot.id - 1);
             snapshot.span_after = in_span(snapshot.id);
         }
-        snapshot.records = seq;
+        snapshot.records = count;
         return snapshot;
     });
 }
@@ -624,34 +645,44 @@ std::expected<std::vector<Record>, Error> Store::records_of(std::string_view uni
         std::unordered_map<std::string, int> kept, in_snapshot;
         std::string identity;
         for (std::size_t rank = 0; rank < spans.size(); ++rank) {
-            auto q = impl_->db->query(R"(
-                SELECT record_id, item, formed, published, channel, title, url FROM records
-                WHERE unit = $1 AND snapshot = $2 ORDER BY seq)",
-                                      {unit, spans[rank].snapshot});
-            while (q->next()) {
-                auto text = [&](int c) { return q->text(c); };
-                auto published = text(3);
+            auto q = impl_->db->query("SELECT records FROM ledger_records WHERE snapshot = $1", {spans[rank].snapshot});
+            const auto damaged = [&] {
+                return std::runtime_error("单位 " + std::string(unit) + " 的台账快照 " + std::to_string(spans[rank].snapshot) +
+                                          " 的记录已损坏，请从备份恢复数据库 / the records of this ledger snapshot are damaged: restore the database from a backup");
+            };
+            if (!q->next()) throw damaged();
+            const auto records = [&] {
+                try {
+                    return packed::Records(q->blob(0));
+                } catch (const std::runtime_error&) {
+                    throw damaged();
+                }
+            }();
+            for (std::size_t i = 0; i < records.size(); ++i) {
+                auto text = [&](packed::Column c) { return records.at(i, c); };
+                auto published = text(packed::published);
                 bool superseded = std::any_of(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(rank), [&](const Span& s) {
                     return !s.from.empty() && s.from <= published && published <= s.to;
                 });
                 if (superseded) continue;
-                auto formed = parse_date(text(2)), on = parse_date(published);
-                if (!formed || !on) throw std::runtime_error("a stored record has no date: " + std::string(text(2)) + " " + std::string(published));
+                auto formed = parse_date(text(packed::formed)), on = parse_date(published);
+                if (!formed || !on)
+                    throw std::runtime_error("a stored record has no date: " + std::string(text(packed::formed)) + " " + std::string(published));
                 if (restated) {
-                    auto url = text(6);
+                    auto url = text(packed::url);
                     identity.clear();
-                    for (auto part : {text(1), text(2), published, text(4)}) (identity += part) += '\x1f';
-                    if (url.empty()) (identity += "title:") += text(5);
+                    for (auto part : {text(packed::item), text(packed::formed), published, text(packed::channel)}) (identity += part) += '\x1f';
+                    if (url.empty()) (identity += "title:") += text(packed::title);
                     else identity += url;
                     identity += '\x1f';
                     int occurrence = ++in_snapshot[identity];
                     if (auto it = kept.find(identity); it != kept.end() && occurrence <= it->second) continue;
                 }
-                Record record{{}, std::string(text(1)), *formed, *on, channel_code_from(text(4)).value_or(ChannelCode::other), {}, {}};
+                Record record{{}, std::string(text(packed::item)), *formed, *on, channel_code_from(text(packed::channel)).value_or(ChannelCode::other), {}, {}};
                 if (with_text) {
-                    record.id = text(0);
-                    record.title = text(5);
-                    record.url = text(6);
+                    record.id = text(packed::record_id);
+                    record.title = text(packed::title);
+                    record.url = text(packed::url);
                 }
                 out.push_back(std::move(record));
             }
@@ -836,10 +867,6 @@ const CopiedTable copied_snapshots{"snapshots",
                                    {true, false, false, false, false, false, false, false, false, false, false, false},
                                    "id"};
 const CopiedTable copied_fields{"catalog_fields", {"snapshot", "field", "xml"}, {true, false, false}, "field"};
-const CopiedTable copied_records{"records",
-                                 {"unit", "snapshot", "seq", "item", "formed", "published", "channel", "title", "url", "record_id"},
-                                 {false, true, true, false, false, false, false, false, false, false},
-                                 "seq"};
 const CopiedTable copied_accounts{"accounts", {"name", "role", "unit", "pwhash", "created"}, {false, false, false, false, false}, "name"};
 const CopiedTable copied_uploads{"uploads",
                                  {"id", "taken", "account", "unit", "file", "bytes", "outcome", "errors", "warnings", "snapshots"},
@@ -892,7 +919,14 @@ std::expected<StoreCopy, Error> Store::copy_to(Store& target) const {
         while (snapshots->next())
             (snapshots->text(2) == "ledger" ? ledgers : catalogs).emplace_back(snapshots->int64(0), std::string(snapshots->text(1)));
         for (const auto& [id, unit] : catalogs) copy_rows(from, *to.db, copied_fields, "snapshot = $1", {id});
-        for (const auto& [id, unit] : ledgers) out.records += copy_rows(from, *to.db, copied_records, "unit = $1 AND snapshot = $2", {unit, id});
+        for (const auto& [id, unit] : ledgers) {
+            auto block = from.query("SELECT count, records FROM ledger_records WHERE snapshot = $1", {id});
+            while (block->next()) {
+                const auto bytes = block->blob(1);
+                to.db->run("INSERT INTO ledger_records (snapshot, count, records) VALUES ($1, $2, $3)", {id, block->int64(0), sql::Blob{bytes}});
+                out.records += block->int64(0);
+            }
+        }
         out.accounts = copy_rows(from, *to.db, copied_accounts);
         out.uploads = copy_rows(from, *to.db, copied_uploads);
         // The ids taken next follow the copied ones (SQLite's AUTOINCREMENT follows by itself).

@@ -184,6 +184,25 @@ TEST_CASE("a read-only open refuses a missing database and does not create it", 
     CHECK_FALSE(fs::exists(db.file));
 }
 
+TEST_CASE("a ledger's records damaged on disk are an error naming the unit, not other records", "[store][sqlite]") {
+    TempDb db;
+    {
+        auto store = gkml::Store::open(db.file);
+        REQUIRE(store->put_ledger(ledger_of("xinglong-ledger.xml"), "l.xml", "h-l").value());
+        REQUIRE(store->records_of("230522101000")->size() == 9);
+    }
+    // One byte of the stored block changed, as a bad sector or a careless hand would.
+    gkml::sql::open_sqlite(db.file.string(), gkml::sql::Access::read_write, 1'000, 1'024)
+        ->script("UPDATE ledger_records SET records = substr(records, 1, 20) || "
+                 "CASE WHEN substr(records, 21, 1) = x'00' THEN x'01' ELSE x'00' END || substr(records, 22)");
+    auto store = gkml::Store::open(db.file);
+    auto records = store->records_of("230522101000");
+    REQUIRE_FALSE(records);
+    CHECK(records.error().kind == gkml::ErrorKind::database);
+    CHECK(records.error().message.find("230522101000") != std::string::npos);
+    CHECK(records.error().message.find("已损坏") != std::string::npos);
+}
+
 TEST_CASE("a database from schema version 3 is migrated with every snapshot and record kept", "[store][sqlite]") {
     TempDb db;
     fs::copy_file(fs::path(GKML_SOURCE_DIR) / "tests/data/store/schema-3.db", db.file);

@@ -109,7 +109,7 @@ public:
     // (libpq's form, e.g. postgresql://gkml@db.county.lan/gkml or postgresql:///gkml?host=/run/postgresql),
     // whose tables are made on first use. Either is migrated to the current schema version.
     static std::expected<Store, Error> open(const std::filesystem::path& location);
-    static constexpr int schema_version = 8;
+    static constexpr int schema_version = 9;
     // For reading only: no write lock, no migration (a database from an older gkml is refused until
     // a read-write open migrates it).
     static std::expected<Store, Error> open_read_only(const std::filesystem::path& location);
