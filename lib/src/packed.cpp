@@ -28,7 +28,7 @@ void put_length(std::string& out, std::size_t n) {
 struct Reader {
     std::string_view rest;
 
-    [[noreturn]] static void damaged() { throw std::runtime_error("a stored ledger's records are damaged (the block does not unpack)"); }
+    [[noreturn]] static void damaged() { throw std::runtime_error("库中保存的数据已损坏，请从备份恢复数据库 / stored data is damaged (a block does not unpack): restore the database from a backup"); }
 
     std::size_t length() {
         std::size_t n = 0;
@@ -75,26 +75,34 @@ std::string Packer::finish() const {
     for (const auto& column : data_) total += column.size();
     raw.reserve(total);
     for (const auto& column : data_) raw += column;
+    return pack_text(raw);
+}
+
+std::string pack_text(std::string_view text) {
     thread_local std::unique_ptr<ZSTD_CCtx, FreeCompressor> context(ZSTD_createCCtx());
     if (!context) throw std::runtime_error("zstd: no memory for a compressor");
-    std::string out(ZSTD_compressBound(raw.size()), '\0');
+    std::string out(ZSTD_compressBound(text.size()), '\0');
     // With zstd's checksum of the content: a block damaged on disk is refused, not read as other text.
     auto n = ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, level);
     if (!ZSTD_isError(n)) n = ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, 1);
-    if (!ZSTD_isError(n)) n = ZSTD_compress2(context.get(), out.data(), out.size(), raw.data(), raw.size());
+    if (!ZSTD_isError(n)) n = ZSTD_compress2(context.get(), out.data(), out.size(), text.data(), text.size());
     if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
     out.resize(n);
     return out;
 }
 
-Records::Records(std::string_view block) {
+std::string unpack_text(std::string_view block) {
     auto size = ZSTD_getFrameContentSize(block.data(), block.size());
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > largest_block) Reader::damaged();
-    bytes_.resize(static_cast<std::size_t>(size));
+    std::string out(static_cast<std::size_t>(size), '\0');
     thread_local std::unique_ptr<ZSTD_DCtx, FreeDecompressor> context(ZSTD_createDCtx());
     if (!context) throw std::runtime_error("zstd: no memory for a decompressor");
-    auto n = ZSTD_decompressDCtx(context.get(), bytes_.data(), bytes_.size(), block.data(), block.size());
-    if (ZSTD_isError(n) || n != bytes_.size()) Reader::damaged();
+    auto n = ZSTD_decompressDCtx(context.get(), out.data(), out.size(), block.data(), block.size());
+    if (ZSTD_isError(n) || n != out.size()) Reader::damaged();
+    return out;
+}
+
+Records::Records(std::string_view block) : bytes_(unpack_text(block)) {
     Reader in{bytes_};
     if (in.rest.empty() || in.rest.front() != format) Reader::damaged();
     in.rest.remove_prefix(1);

@@ -1,7 +1,8 @@
 // A ledger snapshot's records as the store keeps them: one block per snapshot, written once and read
 // whole. Column by column (every record's item, then every formed date, …), each value its length
 // (LEB128) and its bytes, the whole compressed with zstd. A province's 4 million records are then a
-// few thousand rows to write and read, not millions, and a fifth of the bytes.
+// few thousand rows to write and read, not millions, and a ninth of the bytes. A catalog field's
+// canonical XML is compressed the same way (pack_text), a sixth of its bytes.
 //
 // By hand, not cereal (which packs kept coverage): a reader here takes views into one buffer, where
 // cereal would allocate seven strings per record.
@@ -48,5 +49,10 @@ private:
     std::size_t count_ = 0;
     std::array<std::vector<std::string_view>, columns> values_;
 };
+
+// One text (a catalog field's canonical XML) compressed the same way, with zstd's checksum.
+std::string pack_text(std::string_view text);
+// Throws std::runtime_error when `block` is not one pack_text made.
+std::string unpack_text(std::string_view block);
 
 }  // namespace gkml::packed

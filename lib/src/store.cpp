@@ -217,11 +217,38 @@ constexpr std::string_view postgresql_schema_8 = R"(
     );)";
 
 // Migration 8 → 9, both dialects: a ledger snapshot's records are one packed block (packed.hpp)
-// instead of a row each. The rows of an older store are packed as they were, in their order.
-void pack_records(sql::Connection& db) {
-    db.script(db.dialect() == sql::Dialect::postgresql
-                  ? "CREATE TABLE ledger_records (snapshot BIGINT PRIMARY KEY REFERENCES snapshots (id), count BIGINT NOT NULL, records BYTEA NOT NULL)"
-                  : "CREATE TABLE ledger_records (snapshot INTEGER PRIMARY KEY REFERENCES snapshots (id), count INTEGER NOT NULL, records BLOB NOT NULL)");
+// instead of a row each, and a catalog field's XML is compressed. An older store's rows are packed
+// as they were, in their order.
+void pack_snapshots(sql::Connection& db) {
+    const bool postgresql = db.dialect() == sql::Dialect::postgresql;
+    db.script(postgresql ? R"(
+        CREATE TABLE ledger_records (snapshot BIGINT PRIMARY KEY REFERENCES snapshots (id), count BIGINT NOT NULL, records BYTEA NOT NULL);
+        CREATE TABLE catalog_fields_9 (
+          snapshot BIGINT NOT NULL REFERENCES snapshots (id),
+          field    TEXT COLLATE "C" NOT NULL,
+          packed   BYTEA NOT NULL,
+          PRIMARY KEY (snapshot, field)
+        );)"
+                         : R"(
+        CREATE TABLE ledger_records (snapshot INTEGER PRIMARY KEY REFERENCES snapshots (id), count INTEGER NOT NULL, records BLOB NOT NULL);
+        CREATE TABLE catalog_fields_9 (
+          snapshot INTEGER NOT NULL REFERENCES snapshots (id),
+          field    TEXT NOT NULL,
+          packed   BLOB NOT NULL,
+          PRIMARY KEY (snapshot, field)
+        );)");
+    // Snapshot by snapshot, so that a province's store is not held in memory.
+    std::vector<std::int64_t> catalogs;
+    auto ids = db.query("SELECT id FROM snapshots WHERE kind = 'catalog' ORDER BY id");
+    while (ids->next()) catalogs.push_back(ids->int64(0));
+    for (auto id : catalogs) {
+        std::vector<std::pair<std::string, std::string>> fields;
+        auto rows = db.query("SELECT field, xml FROM catalog_fields WHERE snapshot = $1 ORDER BY field", {id});
+        while (rows->next()) fields.emplace_back(rows->text(0), packed::pack_text(rows->text(1)));
+        for (const auto& [field, block] : fields)
+            db.run("INSERT INTO catalog_fields_9 (snapshot, field, packed) VALUES ($1, $2, $3)", {id, field, sql::Blob{block}});
+    }
+    db.script("DROP TABLE catalog_fields; ALTER TABLE catalog_fields_9 RENAME TO catalog_fields");
     std::vector<std::pair<std::int64_t, std::string>> ledgers;
     auto snapshots = db.query("SELECT id, unit FROM snapshots WHERE kind = 'ledger' ORDER BY id");
     while (snapshots->next()) ledgers.emplace_back(snapshots->int64(0), std::string(snapshots->text(1)));
@@ -385,7 +412,7 @@ struct Store::Impl {
         }
         for (; version < static_cast<int>(migrations.size()); ++version) db->script(migrations[static_cast<std::size_t>(version)]);
         if (version == 8) {
-            pack_records(*db);
+            pack_snapshots(*db);
             version = 9;
         }
         static_assert(Store::schema_version == 9, "a new migration goes here");
@@ -488,7 +515,7 @@ StoredCatalog stored_form(const Catalog& catalog) {
     one.fields.clear();
     for (const auto& field : catalog.fields) {
         one.fields = {field};
-        out.fields.emplace_back(field.code, write_catalog(one));
+        out.fields.emplace_back(field.code, packed::pack_text(write_catalog(one)));
     }
     return out;
 }
@@ -508,10 +535,10 @@ std::expected<std::optional<Snapshot>, Error> Store::put_catalog(const StoredCat
         if (impl_->already_ingested(hash, unit.code, SnapshotKind::catalog)) return std::nullopt;
         impl_->put_unit(Unit{unit.code, unit.name, unit.level, {}, {}}, false);
         auto snapshot = impl_->new_snapshot(unit.code, SnapshotKind::catalog, source, hash, label);
-        for (const auto& [code, xml] : catalog.fields)
-            impl_->db->run("INSERT INTO catalog_fields (snapshot, field, xml) VALUES ($1, $2, $3) "
-                           "ON CONFLICT (snapshot, field) DO UPDATE SET xml = excluded.xml",
-                           {snapshot.id, code, xml});
+        for (const auto& [code, block] : catalog.fields)
+            impl_->db->run("INSERT INTO catalog_fields (snapshot, field, packed) VALUES ($1, $2, $3) "
+                           "ON CONFLICT (snapshot, field) DO UPDATE SET packed = excluded.packed",
+                           {snapshot.id, code, sql::Blob{block}});
         return snapshot;
     });
 }
@@ -596,13 +623,13 @@ std::expected<std::optional<Catalog>, Error> Store::catalog_of(std::string_view 
         std::vector<std::string> out;
         // The newest version of each field up to `as_of`; the newest snapshot first, so its header wins.
         auto q = impl_->db->query(R"(
-            SELECT cf.xml FROM catalog_fields cf JOIN snapshots s ON s.id = cf.snapshot
+            SELECT cf.packed FROM catalog_fields cf JOIN snapshots s ON s.id = cf.snapshot
             WHERE s.unit = $1 AND s.id <= $2 AND cf.snapshot = (
                 SELECT max(c2.snapshot) FROM catalog_fields c2 JOIN snapshots s2 ON s2.id = c2.snapshot
                 WHERE s2.unit = $1 AND s2.id <= $2 AND c2.field = cf.field)
             ORDER BY cf.snapshot DESC, cf.field)",
                                   {unit, as_of});
-        while (q->next()) out.emplace_back(q->text(0));
+        while (q->next()) out.push_back(packed::unpack_text(q->blob(0)));
         return out;
     });
     if (!parts) return std::unexpected(parts.error());
@@ -866,7 +893,6 @@ const CopiedTable copied_snapshots{"snapshots",
                                     "newest_published", "run"},
                                    {true, false, false, false, false, false, false, false, false, false, false, false},
                                    "id"};
-const CopiedTable copied_fields{"catalog_fields", {"snapshot", "field", "xml"}, {true, false, false}, "field"};
 const CopiedTable copied_accounts{"accounts", {"name", "role", "unit", "pwhash", "created"}, {false, false, false, false, false}, "name"};
 const CopiedTable copied_uploads{"uploads",
                                  {"id", "taken", "account", "unit", "file", "bytes", "outcome", "errors", "warnings", "snapshots"},
@@ -918,13 +944,19 @@ std::expected<StoreCopy, Error> Store::copy_to(Store& target) const {
         std::vector<std::pair<std::int64_t, std::string>> ledgers, catalogs;
         while (snapshots->next())
             (snapshots->text(2) == "ledger" ? ledgers : catalogs).emplace_back(snapshots->int64(0), std::string(snapshots->text(1)));
-        for (const auto& [id, unit] : catalogs) copy_rows(from, *to.db, copied_fields, "snapshot = $1", {id});
+        for (const auto& [id, unit] : catalogs) {
+            auto fields = from.query("SELECT field, packed FROM catalog_fields WHERE snapshot = $1 ORDER BY field", {id});
+            while (fields->next()) {
+                const auto block = fields->blob(1);
+                to.db->run("INSERT INTO catalog_fields (snapshot, field, packed) VALUES ($1, $2, $3)", {id, fields->text(0), sql::Blob{block}});
+            }
+        }
         for (const auto& [id, unit] : ledgers) {
-            auto block = from.query("SELECT count, records FROM ledger_records WHERE snapshot = $1", {id});
-            while (block->next()) {
-                const auto bytes = block->blob(1);
-                to.db->run("INSERT INTO ledger_records (snapshot, count, records) VALUES ($1, $2, $3)", {id, block->int64(0), sql::Blob{bytes}});
-                out.records += block->int64(0);
+            auto records = from.query("SELECT count, records FROM ledger_records WHERE snapshot = $1", {id});
+            while (records->next()) {
+                const auto block = records->blob(1);
+                to.db->run("INSERT INTO ledger_records (snapshot, count, records) VALUES ($1, $2, $3)", {id, records->int64(0), sql::Blob{block}});
+                out.records += records->int64(0);
             }
         }
         out.accounts = copy_rows(from, *to.db, copied_accounts);

@@ -95,10 +95,10 @@ std::string content_hash(std::string_view bytes);
 std::string_view to_string(SnapshotKind);
 
 // A unit catalog as the store keeps it: for each field, the canonical XML of the catalog holding that
-// field alone (so each field can be replaced by a later snapshot on its own).
+// field alone (so each field can be replaced by a later snapshot on its own), compressed.
 struct StoredCatalog {
     std::optional<UnitRef> unit;
-    std::vector<std::pair<std::string, std::string>> fields;  // field code, XML
+    std::vector<std::pair<std::string, std::string>> fields;  // field code, XML compressed with zstd
 };
 StoredCatalog stored_form(const Catalog& catalog);
 
