@@ -278,7 +278,7 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
     out.level = level;
     out.judged_on = judged;
     std::map<std::string, Figures> by_field;
-    std::map<std::string, Records> by_item;
+    std::unordered_map<std::string_view, Records> by_item;
     for (const auto& r : records) by_item[r.item].push_back(&r);
 
     auto matching = match_items(standard, catalog);
@@ -314,7 +314,9 @@ UnitCoverage coverage_of(const Unit& unit, const Catalog& catalog, const Catalog
                 out.incomplete.push_back(ref_of(s, field));
                 out.lacking.push_back(std::move(lacks));
             }
-            const auto& item_records = by_item[s.id];
+            static const Records none;
+            const auto found = by_item.find(s.id);
+            const auto& item_records = found == by_item.end() ? none : found->second;
             const TimeLimit* limit = u->time_limit ? &*u->time_limit : s.time_limit ? &*s.time_limit : nullptr;
             const auto& mode = u->mode ? u->mode : s.mode;
             if (!mode || !mode->proactive) continue;

@@ -1,6 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <random>
+
 #include "gkml/match.hpp"
+#include "gkml/text.hpp"
 #include "gkml/xml.hpp"
 
 namespace {
@@ -32,6 +38,42 @@ TEST_CASE("names are compared with widths folded, punctuation and spaces ignored
     CHECK(gkml::text_similarity("办事指南", "办事指南") == 1.0);
     CHECK(gkml::text_similarity("办事指南", "办事指南信息") == Approx(0.8));
     CHECK(gkml::text_similarity("政策文件", "审核信息") == 0.0);
+}
+
+// normalized_name's definition, as ICU states it: widths folded, then every character but punctuation,
+// white space and pattern syntax kept, ASCII in lower case.
+static std::string normalized_by_icu(std::string_view text) {
+    std::string folded = gkml::fold_width(text), out;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(folded.data());
+    const auto length = static_cast<int32_t>(folded.size());
+    for (int32_t i = 0; i < length;) {
+        int32_t start = i;
+        UChar32 c;
+        U8_NEXT(bytes, i, length, c);
+        if (c < 0 || u_ispunct(c) || u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_PATTERN_SYNTAX)) continue;
+        if (c < 0x80) out += static_cast<char>(u_tolower(c));
+        else out.append(folded, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
+    }
+    return out;
+}
+
+TEST_CASE("a name is normalized as ICU says, for every code point and for malformed bytes", "[match]") {
+    for (UChar32 c = 0; c <= 0x10FFFF; ++c) {
+        if (c >= 0xD800 && c <= 0xDFFF) continue;
+        char buffer[4];
+        int32_t n = 0;
+        U8_APPEND_UNSAFE(buffer, n, c);
+        const std::string one(buffer, static_cast<std::size_t>(n)), text = "甲" + one + "Ａ" + one;
+        if (gkml::normalized_name(text) != normalized_by_icu(text)) FAIL("U+" << std::hex << c);
+    }
+    // Random bytes, mostly malformed UTF-8 around real characters.
+    std::mt19937 random(20261204);
+    const std::string pieces[] = {"\xE4", "\xB8", "\xAD", "\xEF\xBC\xA1", "\xE3\x80\x80", "a", " ", "、", "\xF0\x9F", "\x80", std::string(1, '\0')};
+    for (int round = 0; round < 20'000; ++round) {
+        std::string text;
+        for (int k = static_cast<int>(random() % 12); k > 0; --k) text += pieces[random() % std::size(pieces)];
+        REQUIRE(gkml::normalized_name(text) == normalized_by_icu(text));
+    }
 }
 
 TEST_CASE("an id pairs by id only in the standard's form or as a local L- id", "[match]") {
