@@ -557,7 +557,16 @@ std::expected<std::optional<Snapshot>, Error> Store::put_ledger(const Ledger& le
         std::string key;
         std::string newest_formed;
         std::string newest_published;
-        for (const auto& r : ledger.records) {
+        // Packed in the order records_of gives (item, formed, published; ties as exported), so that
+        // reading a unit's one ledger needs no sort.
+        std::vector<std::uint32_t> order(ledger.records.size());
+        std::iota(order.begin(), order.end(), 0u);
+        std::ranges::sort(order, [&](std::uint32_t a, std::uint32_t b) {
+            const auto &x = ledger.records[a], &y = ledger.records[b];
+            return std::tie(x.item, x.formed, x.published, a) < std::tie(y.item, y.formed, y.published, b);
+        });
+        for (auto at : order) {
+            const auto& r = ledger.records[at];
             const std::string formed = format_date(r.formed), published = format_date(r.published);
             const std::string_view channel = to_string(r.channel);
             key.clear();
@@ -717,8 +726,13 @@ std::expected<std::vector<Record>, Error> Store::records_of(std::string_view uni
             for (auto& [key, count] : in_snapshot) kept[key] = std::max(kept[key], count);
             in_snapshot.clear();
         }
-        // In order of item, formed and published, ties as read: the positions are sorted, and each
-        // record moved once (a record is 150 bytes; sorting them moves each many times).
+        // In order of item, formed and published, ties as read. A unit's one ledger is usually in
+        // order already (put_ledger packs it so; a store from before schema 9 is not). Otherwise the
+        // positions are sorted and each record moved once (sorting records moves each many times).
+        const auto by_item = [](const Record& a, const Record& b) {
+            return std::tie(a.item, a.formed, a.published) < std::tie(b.item, b.formed, b.published);
+        };
+        if (std::ranges::is_sorted(out, by_item)) return out;
         std::vector<std::uint32_t> order(out.size());
         std::iota(order.begin(), order.end(), 0u);
         std::ranges::sort(order, [&](std::uint32_t a, std::uint32_t b) {

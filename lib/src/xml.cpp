@@ -125,7 +125,7 @@ std::vector<std::string_view> split_ws(std::string_view s) {
 #define GKML_TRY(var, expr)                                   \
     auto var##_result = (expr);                               \
     if (!var##_result) return std::unexpected(var##_result.error()); \
-    auto var = *var##_result
+    auto var = *std::move(var##_result)  // moved: an item is a few hundred bytes of strings
 
 std::expected<Clause, Error> read_clause(const Reader& r, pugi::xml_node node) {
     Clause clause;
@@ -205,7 +205,31 @@ std::vector<Seen> read_seen(pugi::xml_node parent, std::string_view name) {
     return out;
 }
 
+// An item's parts, each its first child of that name, found in one pass over the children (a
+// province's coverage reads 370 000 items).
+struct ItemParts {
+    pugi::xml_node category, name, elements, basis, time_limit, subject, channels, audience, mode, not_applicable, evidence, note;
+
+    explicit ItemParts(pugi::xml_node item) {
+        static constexpr std::pair<std::string_view, pugi::xml_node ItemParts::*> slots[] = {
+            {"category", &ItemParts::category}, {"name", &ItemParts::name}, {"elements", &ItemParts::elements},
+            {"basis", &ItemParts::basis}, {"time-limit", &ItemParts::time_limit}, {"subject", &ItemParts::subject},
+            {"channels", &ItemParts::channels}, {"audience", &ItemParts::audience}, {"mode", &ItemParts::mode},
+            {"not-applicable", &ItemParts::not_applicable}, {"evidence", &ItemParts::evidence}, {"note", &ItemParts::note}};
+        for (auto c : item.children()) {
+            if (c.type() != pugi::node_element) continue;
+            const auto local = local_name(c.name());
+            for (const auto& [part, slot] : slots)
+                if (local == part) {
+                    if (!(this->*slot)) this->*slot = c;
+                    break;
+                }
+        }
+    }
+};
+
 std::expected<Item, Error> read_item(const Reader& r, pugi::xml_node node) {
+    const ItemParts parts(node);
     Item item;
     item.pos = r.pos(node);
     item.id = attr(node, "id");
@@ -222,33 +246,33 @@ std::expected<Item, Error> read_item(const Reader& r, pugi::xml_node node) {
         GKML_TRY(kind, r.token(node, "column-kind", column_kind_from, ColumnKind::policy));
         item.column_kind = kind;
     }
-    item.category = text_of(child(node, "category"));
-    item.name = text_of(child(node, "name"));
-    for (auto e : children(child(node, "elements"), "element")) {
+    item.category = text_of(parts.category);
+    item.name = text_of(parts.name);
+    for (auto e : children(parts.elements, "element")) {
         GKML_TRY(mark, r.token(e, "mark", element_mark_from, ElementMark::unmarked));
         item.elements.push_back(Element{e.child_value(), mark});
     }
-    for (auto s : children(child(node, "basis"), "source")) {
+    for (auto s : children(parts.basis, "source")) {
         GKML_TRY(kind, r.token(s, "kind", basis_kind_from, BasisKind::other));
         item.basis.push_back(BasisSource{s.child_value(), kind, attr(s, "number")});
     }
-    if (auto t = child(node, "time-limit")) {
+    if (auto t = parts.time_limit) {
         GKML_TRY(limit, read_time_limit(r, t));
         item.time_limit = std::move(limit);
     }
-    item.subject = text_of(child(node, "subject"));
-    for (auto c : children(child(node, "channels"), "channel")) {
+    item.subject = text_of(parts.subject);
+    for (auto c : children(parts.channels, "channel")) {
         GKML_TRY(code, r.token(c, "code", channel_code_from, ChannelCode::other));
         item.channels.push_back(Channel{code, flag(c, "required"), c.child_value()});
     }
-    if (auto a = child(node, "audience")) item.audience = Audience{flag(a, "public"), flag(a, "specific"), attr(a, "group")};
-    if (auto m = child(node, "mode")) item.mode = Mode{flag(m, "proactive"), flag(m, "on-request")};
-    if (auto na = child(node, "not-applicable")) item.not_applicable = NotApplicable{attr(na, "reason")};
-    if (auto ev = child(node, "evidence")) {
+    if (auto a = parts.audience) item.audience = Audience{flag(a, "public"), flag(a, "specific"), attr(a, "group")};
+    if (auto m = parts.mode) item.mode = Mode{flag(m, "proactive"), flag(m, "on-request")};
+    if (auto na = parts.not_applicable) item.not_applicable = NotApplicable{attr(na, "reason")};
+    if (auto ev = parts.evidence) {
         item.evidence.seen = read_seen(ev, "seen");
         item.evidence.reconstructed = text_of(child(ev, "reconstructed"));
     }
-    item.note = text_of(child(node, "note"));
+    item.note = text_of(parts.note);
     return item;
 }
 
