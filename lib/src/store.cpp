@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <unordered_map>
 #include <unordered_set>
-#include <numeric>
 #include <utility>
 
 #include "gkml/xml.hpp"
@@ -19,7 +19,7 @@ namespace gkml {
 namespace {
 
 // Migration N brings a database from user_version N to N + 1; never edit one that has shipped. These
-// are SQL; migration 8 (pack_records, below) is code.
+// are SQL; migration 8 (pack_snapshots, below) is code.
 constexpr std::array<std::string_view, 8> migrations{
     R"(CREATE TABLE units (
          code   TEXT PRIMARY KEY,
@@ -142,9 +142,8 @@ constexpr std::array<std::string_view, 8> migrations{
        ALTER TABLE snapshots ADD COLUMN run TEXT NOT NULL DEFAULT '';)"};
 
 // PostgreSQL starts at the schema SQLite reached by migration 8, in one step; later migrations are
-// written for both. Text is compared and ordered
-// byte by byte (COLLATE "C", as SQLite does), so figures and listings do not depend on the
-// database's locale.
+// written for both. Text is compared and ordered byte by byte (COLLATE "C", as SQLite does), so
+// figures and listings do not depend on the database's locale.
 constexpr std::string_view postgresql_schema_8 = R"(
     CREATE TABLE units (
       code   TEXT COLLATE "C" PRIMARY KEY,
@@ -218,8 +217,8 @@ constexpr std::string_view postgresql_schema_8 = R"(
     );)";
 
 // Migration 8 → 9, both dialects: a ledger snapshot's records are one packed block (packed.hpp)
-// instead of a row each, and a catalog field's XML is compressed. An older store's rows are packed
-// as they were, in their order.
+// instead of a row each, and a catalog field's XML is compressed. An older store's records are packed
+// in the order put_ledger packs them (item, formed, published, then as exported).
 void pack_snapshots(sql::Connection& db) {
     const bool postgresql = db.dialect() == sql::Dialect::postgresql;
     db.script(postgresql ? R"(
@@ -255,7 +254,8 @@ void pack_snapshots(sql::Connection& db) {
     while (snapshots->next()) ledgers.emplace_back(snapshots->int64(0), std::string(snapshots->text(1)));
     for (const auto& [id, unit] : ledgers) {
         packed::Packer packer;
-        auto rows = db.query("SELECT item, formed, published, channel, title, url, record_id FROM records WHERE unit = $1 AND snapshot = $2 ORDER BY seq",
+        auto rows = db.query("SELECT item, formed, published, channel, title, url, record_id FROM records WHERE unit = $1 AND snapshot = $2 "
+                             "ORDER BY item, formed, published, seq",
                              {unit, id});
         while (rows->next())
             packer.add({rows->text(0), rows->text(1), rows->text(2), rows->text(3), rows->text(4), rows->text(5), rows->text(6)});
@@ -726,8 +726,8 @@ std::expected<std::vector<Record>, Error> Store::records_of(std::string_view uni
             for (auto& [key, count] : in_snapshot) kept[key] = std::max(kept[key], count);
             in_snapshot.clear();
         }
-        // In order of item, formed and published, ties as read. A unit's one ledger is usually in
-        // order already (put_ledger packs it so; a store from before schema 9 is not). Otherwise the
+        // In order of item, formed and published, ties as read. A unit's one ledger is in that order
+        // already (put_ledger and the migration pack it so); the records of several are not: their
         // positions are sorted and each record moved once (sorting records moves each many times).
         const auto by_item = [](const Record& a, const Record& b) {
             return std::tie(a.item, a.formed, a.published) < std::tie(b.item, b.formed, b.published);
