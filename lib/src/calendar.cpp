@@ -129,7 +129,18 @@ std::optional<Date> parse_date(std::string_view text) {
 }
 
 std::string format_date(Date date) {
-    char buffer[16];
+    // By hand for the years a record has (snprintf was a third of storing a ledger's records).
+    const int y = static_cast<int>(date.year());
+    const auto m = static_cast<unsigned>(date.month()), d = static_cast<unsigned>(date.day());
+    if (y >= 0 && y <= 9999 && m <= 99 && d <= 99) {
+        std::string out = "0000-00-00";
+        const auto digit = [](unsigned n) { return static_cast<char>('0' + n % 10); };
+        const auto year = static_cast<unsigned>(y);
+        out[0] = digit(year / 1000), out[1] = digit(year / 100), out[2] = digit(year / 10), out[3] = digit(year);
+        out[5] = digit(m / 10), out[6] = digit(m), out[8] = digit(d / 10), out[9] = digit(d);
+        return out;
+    }
+    char buffer[24];
     std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
                   static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
     return buffer;

@@ -278,3 +278,16 @@ TEST_CASE("dates are read and written as YYYY-MM-DD only", "[calendar]") {
     CHECK_FALSE(parse_date("2025/02/28"));
     CHECK(format_date(year{2026} / 1 / 4) == "2026-01-04");
 }
+
+TEST_CASE("a date is written YYYY-MM-DD and reads back the same, every day of three centuries", "[calendar]") {
+    for (sys_days day = sys_days{1900y / January / 1}; day <= sys_days{2199y / December / 31}; day += days{1}) {
+        const Date date{day};
+        const auto text = format_date(date);
+        REQUIRE(text.size() == 10);
+        REQUIRE(parse_date(text) == date);
+    }
+    CHECK(format_date(Date{0y / January / 1}) == "0000-01-01");
+    CHECK(format_date(Date{9999y / December / 31}) == "9999-12-31");
+    CHECK(format_date(Date{10000y / March / 5}) == "10000-03-05");
+    CHECK(format_date(Date{year{-1} / March / 5}) == "-001-03-05");
+}
