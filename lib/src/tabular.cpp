@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -620,7 +621,24 @@ std::optional<Level> level_from_zh(std::string_view text) {
     return std::nullopt;
 }
 
-Catalog catalog_from_meta(const std::vector<MetaRow>& meta) {
+// A catalog's id as catalog.xsd's CatalogId has it: letters, digits, '.', '_', '-', a letter or digit first.
+bool is_catalog_id(std::string_view s) {
+    const auto plain = [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'); };
+    return !s.empty() && s.size() <= 81 && plain(s.front()) &&
+           std::ranges::all_of(s, [&](char ch) { return plain(ch) || ch == '.' || ch == '_' || ch == '-'; });
+}
+
+// The cover's rows (a workbook's 封面 sheet, a page's first table). A value the catalog cannot hold
+// is an error at the cover (GKML-E105); a field listed twice keeps its first listing (GKML-W108).
+Catalog catalog_from_meta(const std::vector<MetaRow>& meta, const ImportOptions& options, std::vector<Diagnostic>& diagnostics) {
+    const auto refuse = [&](std::string zh, std::string en, std::string hint) {
+        diagnostics.push_back(Diagnostic{"GKML-E105", Severity::error, options.file, 0, 0, std::move(zh), std::move(en), std::move(hint), "封面"});
+    };
+    for (const auto& [label, value] : meta)
+        if ((label == "目录编号" || label == "依据标准") && !value.empty() && !is_catalog_id(value))
+            refuse("封面的" + label + "“" + value + "”只能用字母、数字和 . _ -，且以字母或数字开头",
+                   "the cover's " + std::string(label == "目录编号" ? "catalog id" : "based-on") + " \"" + value + "\" is not an id",
+                   "照导出时的样子改回，如 gkml-standard。");
     Catalog c;
     c.kind = CatalogKind::unit;
     UnitRef unit;
@@ -659,6 +677,20 @@ Catalog catalog_from_meta(const std::vector<MetaRow>& meta) {
                     f.not_applicable = NotApplicable{f.name.substr(open + not_applicable_field.size(),
                                                                    f.name.size() - open - not_applicable_field.size() - "）"sv.size())};
                     f.name.resize(open);
+                }
+                if (f.code.size() != 2 || !std::isdigit(static_cast<unsigned char>(f.code[0])) ||
+                    !std::isdigit(static_cast<unsigned char>(f.code[1]))) {
+                    refuse("封面上的领域“" + std::string(line) + "”开头不是两位数字的领域代码",
+                           "the cover's field \"" + std::string(line) + "\" does not start with a two-digit field code",
+                           "每个领域写一行：两位代码、一个空格、领域名称，如“20 社会救助”。");
+                    continue;
+                }
+                if (std::ranges::find(c.fields, f.code, &Field::code) != c.fields.end()) {
+                    diagnostics.push_back(Diagnostic{"GKML-W108", Severity::warning, options.file, 0, 0,
+                                                     "封面上领域 " + f.code + " 列了两次，“" + std::string(line) + "”这一条未采用",
+                                                     "field " + f.code + " is listed twice on the cover; \"" + std::string(line) + "\" ignored",
+                                                     "每个领域在封面上只列一次：删去重复的一行，或改正领域代码。", "封面"});
+                    continue;
                 }
                 c.fields.push_back(std::move(f));
             }
@@ -1213,7 +1245,7 @@ void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions
 std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids, const std::vector<MetaRow>& meta,
                                                   const ImportOptions& options) {
     Imported result;
-    result.catalog = catalog_from_meta(meta);
+    result.catalog = catalog_from_meta(meta, options, result.diagnostics);
     auto& catalog = result.catalog;
     if (options.as_standard) catalog.kind = CatalogKind::standard;
     std::vector<PendingItem> items;

@@ -5,6 +5,7 @@
 #include "gkml/files.hpp"
 #include "gkml/html.hpp"
 #include "gkml/tabular.hpp"
+#include "gkml/validate.hpp"
 #include "gkml/template.hpp"
 #include "gkml/xlsx.hpp"
 #include "gkml/xml.hpp"
@@ -231,4 +232,57 @@ TEST_CASE("a cover with a unit code and no unit name is refused, not written wit
     auto whole = catalog_from_csv(catalog_to_csv(township()), {});
     REQUIRE(whole);
     CHECK_FALSE(has_errors(whole->diagnostics));
+}
+
+TEST_CASE("a field listed twice on a page's cover is kept once, with a warning, and the catalog validates", "[tabular][html]") {
+    // Found by the html fuzz target: a cover naming field 21 twice (a clerk retyped 01 as 21) gave a
+    // catalog with two <field code="21">, which its own schema refuses.
+    auto catalog = township();
+    REQUIRE(catalog.fields.size() >= 2);
+    const auto& first = catalog.fields[0];
+    const auto& second = catalog.fields[1];
+    auto html = catalog_to_html(catalog);
+    const auto listed = first.code + " " + first.name;
+    const auto at = html.find(listed, html.find("领域"));
+    REQUIRE(at != std::string::npos);
+    html.replace(at, first.code.size(), second.code);
+    auto imported = catalog_from_html(html, with_standard());
+    REQUIRE(imported);
+    CHECK(std::ranges::count(imported->catalog.fields, second.code, &Field::code) == 1);
+    auto w108 = std::ranges::find(imported->diagnostics, std::string("GKML-W108"), &Diagnostic::code);
+    REQUIRE(w108 != imported->diagnostics.end());
+    CHECK(w108->message_zh == "封面上领域 " + second.code + " 列了两次，“" + second.code + " " + second.name + "”这一条未采用");
+    CHECK(w108->cell == "封面");
+    static auto compiled = Schemas::compile();
+    REQUIRE(compiled);
+    DocumentKind kind;
+    CHECK_FALSE(has_errors(compiled->check(write_catalog(imported->catalog), "imported.xml", kind)));
+}
+
+TEST_CASE("a cover value a catalog cannot hold is an error at the cover, not an invalid catalog", "[tabular][html]") {
+    // Found by the html fuzz target: a 领域 line typed without its space, an id with stray text.
+    auto catalog = township();
+    auto html = catalog_to_html(catalog);
+    const auto& first = catalog.fields[0];
+    const auto at = html.find(first.code + " " + first.name, html.find("领域"));
+    REQUIRE(at != std::string::npos);
+    auto bad_field = html;
+    bad_field.replace(at + first.code.size(), 1, ":");
+    auto imported = catalog_from_html(bad_field, with_standard());
+    REQUIRE(imported);
+    REQUIRE(has_errors(imported->diagnostics));
+    auto e105 = std::ranges::find(imported->diagnostics, std::string("GKML-E105"), &Diagnostic::code);
+    REQUIRE(e105 != imported->diagnostics.end());
+    CHECK(e105->message_zh == "封面上的领域“" + first.code + ":" + first.name + "”开头不是两位数字的领域代码");
+    CHECK(e105->cell == "封面");
+
+    auto bad_id = html;
+    const auto based_on = bad_id.find(">" + catalog.based_on + "<");
+    REQUIRE(based_on != std::string::npos);
+    bad_id.insert(based_on + 1 + catalog.based_on.size(), "X/td");
+    imported = catalog_from_html(bad_id, with_standard());
+    REQUIRE(imported);
+    e105 = std::ranges::find(imported->diagnostics, std::string("GKML-E105"), &Diagnostic::code);
+    REQUIRE(e105 != imported->diagnostics.end());
+    CHECK(e105->message_zh == "封面的依据标准“" + catalog.based_on + "X/td”只能用字母、数字和 . _ -，且以字母或数字开头");
 }
