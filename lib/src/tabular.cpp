@@ -1159,6 +1159,18 @@ struct GridReader {
             std::ranges::find(columns, Column::name, &ColumnHead::column) - columns.begin());
         if (name_column >= columns.size()) name_column = 0;
         item.pos = SourcePos{options.file, source_row(grid, r), int(name_column + 1), cell_of(grid, r, name_column)};
+        // A blank 公开内容 (or a header where no column reads as 公开内容, found by fuzzing) would give an
+        // item the catalog schema refuses: said at the row's cell, the row kept so nothing is written.
+        if (item.elements.empty()) {
+            auto c = column_at(columns, Column::elements);
+            result.diagnostics.push_back(cell_diagnostic(
+                options, grid, r, c < columns.size() ? c : name_column,
+                c < columns.size() ? "这一行的公开内容（要素）是空的" : "表头里没有“公开内容（要素）”列，这一行读不到公开内容",
+                "公开内容 (elements) is empty", "GKML-E106",
+                c < columns.size() ? "填上要公开的要素，一格内一行一个（Alt+Enter 换行）。"
+                                   : "检查表头：应有一列名为“公开内容（要素）”，改正后重新导入。",
+                Severity::error));
+        }
         if (!has_usable_id(item)) item.id.clear();
         if (is_field_code(field_code)) pending.field_code = field_code;
         else if (const auto* f = field_named_in(field_name, options.registry)) pending.field_code = f->code;
@@ -1191,7 +1203,8 @@ std::string local_prefix(const ImportOptions& options) {
 }
 
 // The one place rows meet the standard: ids by match_items, the rest kept as local items.
-void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions& options, Imported& result) {
+void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions& options, std::optional<Level> unit_level,
+                Imported& result) {
     std::set<std::string> used;
     for (const auto& i : field.items) used.insert(i.id);
     const Field* standard_field = options.standard ? options.standard->find_field(field.code) : nullptr;
@@ -1216,7 +1229,6 @@ void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions
         }
     }
     int next = 1;
-    Level fallback = options.unit ? options.unit->level : Level::township;
     const std::string prefix = local_prefix(options) + field.code + "-";
     for (std::size_t k = 0; k < field.items.size(); ++k) {
         auto& item = field.items[k];
@@ -1227,7 +1239,6 @@ void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions
         if (item.anchor.empty() ||
             !(is_field_code(item.anchor) || item.anchor.starts_with("L-") || (options.standard && options.standard->find_item(item.anchor))))
             item.anchor = field.code;
-        if (item.levels.empty()) item.levels = {fallback};
         result.local_items.push_back(item.id);
         if (options.standard)
             result.diagnostics.push_back(Diagnostic{
@@ -1236,8 +1247,19 @@ void assign_ids(Field& field, std::vector<bool>& has_levels, const ImportOptions
                 "row matches no standard item, kept as local item " + item.id, "若是标准事项，请改正事项名称后重新导入。",
                 item.pos.cell});
     }
-    for (auto& item : field.items)
-        if (item.levels.empty() && options.unit) item.levels = {options.unit->level};
+    // A row with no 公开层级 ticked: in a unit's catalog, the unit's own level; elsewhere nothing can
+    // tell (found by fuzzing: such an item wrote no levels, which the schema requires).
+    for (auto& item : field.items) {
+        if (!item.levels.empty()) continue;
+        if (unit_level) {
+            item.levels = {*unit_level};
+            continue;
+        }
+        result.diagnostics.push_back(Diagnostic{"GKML-E020", Severity::error, options.file, item.pos.line, item.pos.column,
+                                                "“" + item.category + " / " + item.name + "”的公开层级一项也没有选",
+                                                "公开层级: nothing ticked", "在“市级”“县级”“乡级”“村级”中至少一格内选“√”。",
+                                                item.pos.cell});
+    }
 }
 
 }  // namespace
@@ -1329,7 +1351,10 @@ std::expected<Imported, Error> catalog_from_grids(const std::vector<Grid>& grids
             "the cover gives the unit code " + catalog.meta.unit->code + " but no unit name",
             "在封面“单位名称”一行写上本单位的全称，例如 友谊县建设乡。", cell.empty() ? unit_code_cell() : cell});
     }
-    for (auto& field : catalog.fields) assign_ids(field, has_levels[field.code], options, result);
+    std::optional<Level> unit_level;
+    if (options.unit) unit_level = options.unit->level;
+    else if (catalog.meta.unit) unit_level = catalog.meta.unit->level;
+    for (auto& field : catalog.fields) assign_ids(field, has_levels[field.code], options, unit_level, result);
     // A standard row deleted from a unit's sheet: said once per item, at the
     // sheet, after rows without their 编号 have been matched back by name.
     const auto* unit = options.unit ? &*options.unit : catalog.meta.unit ? &*catalog.meta.unit : nullptr;

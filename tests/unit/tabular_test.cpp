@@ -286,3 +286,57 @@ TEST_CASE("a cover value a catalog cannot hold is an error at the cover, not an 
     REQUIRE(e105 != imported->diagnostics.end());
     CHECK(e105->message_zh == "封面的依据标准“" + catalog.based_on + "X/td”只能用字母、数字和 . _ -，且以字母或数字开头");
 }
+
+TEST_CASE("a row with its 公开内容 blank is an error at that cell, not an item the schema refuses", "[tabular][csv]") {
+    // Found by the html fuzz target: a mangled header left no column read as 公开内容, and every item
+    // was written with an empty <elements>.
+    auto catalog = read_catalog(std::filesystem::path(GKML_SOURCE_DIR) / "examples" / "youyi" / "catalogs" / "230522-mzj.xml");
+    REQUIRE(catalog);
+    auto csv = catalog_to_csv(*catalog) + "98,,20,本单位自设事项,临时救助备用金,,,,,,√,,√,,√,,,,,\n";
+    auto records = parse_csv(*decode_text(csv, "民政局.csv"), "民政局.csv");
+    REQUIRE(records);
+    ImportOptions options;
+    options.file = "民政局.csv";
+    auto imported = catalog_from_csv(csv, options);
+    REQUIRE(imported);
+    auto e106 = std::ranges::find(imported->diagnostics, std::string("GKML-E106"), &Diagnostic::code);
+    REQUIRE(e106 != imported->diagnostics.end());
+    CHECK(e106->severity == Severity::error);
+    CHECK(e106->message_zh == "这一行的公开内容（要素）是空的");
+    CHECK(e106->cell == "F" + std::to_string(records->size()));
+    // Filled in, the same row goes in as the unit's own item.
+    csv = catalog_to_csv(*catalog) + "98,,20,本单位自设事项,临时救助备用金,使用情况,,,,,√,,√,,√,,,,,\n";
+    imported = catalog_from_csv(csv, options);
+    REQUIRE(imported);
+    CHECK_FALSE(has_errors(imported->diagnostics));
+}
+
+TEST_CASE("a row with no 公开层级 ticked takes the unit's level, and outside a unit's catalog is an error", "[tabular][csv]") {
+    // Found by the html fuzz target: an item with no level from any source wrote no `levels`.
+    auto catalog = read_catalog(std::filesystem::path(GKML_SOURCE_DIR) / "examples" / "youyi" / "catalogs" / "230522-mzj.xml");
+    REQUIRE(catalog);
+    const std::string row = "97,,20,本单位自设事项,临时救助备用金,使用情况,,,,,√,,√,,,,,,,\n";
+    ImportOptions options;
+    options.file = "民政局.csv";
+    auto imported = catalog_from_csv(catalog_to_csv(*catalog) + row, options);
+    REQUIRE(imported);
+    CHECK_FALSE(has_errors(imported->diagnostics));
+    const auto& items = imported->catalog.fields.front().items;
+    auto own = std::ranges::find(items, std::string("临时救助备用金"), &Item::name);
+    REQUIRE(own != items.end());
+    CHECK(own->levels == std::vector<Level>{Level::county});  // 友谊县民政局 is a county-level unit
+
+    // The same row in a catalog that names no unit: nothing tells its level.
+    auto csv = catalog_to_csv(*catalog);
+    for (const char* label : {"#单位代码", "#单位名称", "#单位层级", "#目录类型"}) {
+        auto at = csv.find(label);
+        REQUIRE(at != std::string::npos);
+        csv.erase(at, csv.find('\n', at) + 1 - at);
+    }
+    imported = catalog_from_csv(csv + row, options);
+    REQUIRE(imported);
+    auto e020 = std::ranges::find(imported->diagnostics, std::string("GKML-E020"), &Diagnostic::code);
+    REQUIRE(e020 != imported->diagnostics.end());
+    CHECK(e020->message_zh == "“本单位自设事项 / 临时救助备用金”的公开层级一项也没有选");
+    CHECK(e020->cell.starts_with("E"));
+}
